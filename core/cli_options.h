@@ -1,0 +1,27 @@
+#pragma once
+// The command-line options shared by the window and the headless run: every setting of a
+// TrainConfig, plus --headless, --out and --resume.
+
+#include "config.h"
+
+#include <QCommandLineParser>
+#include <QSet>
+
+namespace posenc::core {
+
+struct CliOptions {
+    TrainConfig config;
+    QSet<QString> given;  // option names the user set (e.g. "d-model"), to prefill only those
+    bool headless = false;
+    QString outDir;       // --out: where a headless run writes its files
+    QString resumePath;   // --resume: a checkpoint to continue
+};
+
+// Adds every option (with its help text and the seed default) to `parser`.
+void addCliOptions(QCommandLineParser &parser);
+
+// Reads the parsed options over the seed defaults. On a bad value returns false and sets
+// `error` to one line naming the option and the rule, e.g. "--d-model 0: d_model must be ...".
+bool readCliOptions(const QCommandLineParser &parser, CliOptions *options, QString *error);
+
+} // namespace posenc::core

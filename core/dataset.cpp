@@ -1,0 +1,46 @@
+#include "dataset.h"
+
+namespace posenc::core {
+
+namespace {
+constexpr double kInputScale = 0.5;
+constexpr double kStdEpsilon = 1e-8;
+// Keeps the validation stream away from the training stream of the same seed.
+constexpr quint64 kValidationSeedSalt = 0x9E3779B97F4A7C15ull;
+} // namespace
+
+torch::Tensor weightedSumLabels(const torch::Tensor &sequences) {
+    const auto weights = torch::linspace(0.1, 0.5, sequences.size(1)).unsqueeze(1);
+    return torch::sum(sequences * weights, {1, 2});
+}
+
+SequenceData makeSeedDataset(int samples, int seqLen, int featureDim,
+                             c10::optional<at::Generator> generator, double *labelMean,
+                             double *labelStd) {
+    SequenceData data;
+    data.sequences = torch::randn({samples, seqLen, featureDim}, generator) * kInputScale;
+    const auto raw = weightedSumLabels(data.sequences);
+    const auto mean = raw.mean();
+    // Unbiased std, as torch's default; a single sample has none, so it normalises by eps only.
+    const auto stdev = samples > 1 ? raw.std() : torch::zeros({});
+    data.labels = (raw - mean) / (stdev + kStdEpsilon);
+    if (labelMean)
+        *labelMean = mean.item<double>();
+    if (labelStd)
+        *labelStd = stdev.item<double>();
+    return data;
+}
+
+SequenceData makeValidationSet(int samples, int seqLen, int featureDim, at::Generator generator,
+                               double labelMean, double labelStd) {
+    SequenceData data;
+    data.sequences = torch::randn({samples, seqLen, featureDim}, generator) * kInputScale;
+    data.labels = (weightedSumLabels(data.sequences) - labelMean) / (labelStd + kStdEpsilon);
+    return data;
+}
+
+at::Generator validationGenerator(quint64 seed) {
+    return at::make_generator<at::CPUGeneratorImpl>(seed ^ kValidationSeedSalt);
+}
+
+} // namespace posenc::core

@@ -1,0 +1,72 @@
+#include "pe_table.h"
+
+#include "positional_encoding.h"
+
+#include <QSaveFile>
+
+#include <cmath>
+#include <cstring>
+
+namespace posenc::core {
+
+PeTable computePeTable(const EncodingConfig &config, quint64 seed) {
+    PeTable table;
+    if (!checkEncoding(config).isEmpty())
+        return table;
+    c10::optional<at::Generator> gen;
+    if (config.kind == PeKind::Learned)
+        gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    const auto t = positionalEncoding(config.kind, config.maxLen, config.dModel, config.base, gen);
+    table.rows = config.maxLen;
+    table.cols = config.dModel;
+    table.values.resize(t.numel());
+    std::memcpy(table.values.data(), t.data_ptr<float>(), sizeof(float) * size_t(t.numel()));
+    return table;
+}
+
+PeColumnInfo columnInfo(const EncodingConfig &config, int dim) {
+    PeColumnInfo info;
+    if (config.kind == PeKind::SinusoidalConcat) {
+        const int sinCount = (config.dModel + 1) / 2;
+        info.isSin = dim < sinCount;
+        info.freqIndex = info.isSin ? dim : dim - sinCount;
+    } else {
+        info.isSin = dim % 2 == 0;
+        info.freqIndex = dim / 2;
+    }
+    info.wavelength = 2.0 * M_PI * std::pow(config.base, 2.0 * info.freqIndex / config.dModel);
+    return info;
+}
+
+double peValue(const EncodingConfig &config, int position, int dim) {
+    if (!isSinusoidal(config.kind))
+        return 0.0;
+    const PeColumnInfo info = columnInfo(config, dim);
+    const double angle = position / std::pow(config.base, 2.0 * info.freqIndex / config.dModel);
+    return info.isSin ? std::sin(angle) : std::cos(angle);
+}
+
+QString writePeCsv(const PeTable &table, const QString &path) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
+        return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
+    QByteArray line = "position";
+    for (int d = 0; d < table.cols; ++d)
+        line += ",dim_" + QByteArray::number(d);
+    line += '\n';
+    file.write(line);
+    for (int p = 0; p < table.rows; ++p) {
+        line = QByteArray::number(p);
+        for (int d = 0; d < table.cols; ++d) {
+            line += ',';
+            line += QByteArray::number(double(table.at(p, d)), 'g', 9);
+        }
+        line += '\n';
+        file.write(line);
+    }
+    if (!file.commit())
+        return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+} // namespace posenc::core

@@ -1,0 +1,69 @@
+#pragma once
+// The GUI-side owner of the training thread: starts, pauses, resumes and stops runs on a
+// TrainingWorker living on its own QThread, and re-emits the worker's signals on the owner's
+// thread. Destroying it mid-run stops the run and joins the thread within one batch.
+
+#include "config.h"
+#include "pe_table.h"
+#include "training_types.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace posenc::core {
+
+class TrainingWorker;
+
+class TrainingController : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Running, Paused };
+    Q_ENUM(State)
+
+    explicit TrainingController(QObject *parent = nullptr);
+    ~TrainingController() override;
+
+    State state() const { return m_state; }
+    bool isLive() const { return m_state != State::Idle; }
+
+    // Starts a fresh run; returns the validation errors (and starts nothing) when invalid.
+    QStringList start(const TrainConfig &config);
+    // Continues the run loaded from a checkpoint, up to `totalEpochs`.
+    void continueLoaded(int totalEpochs);
+    void pause();
+    void resume();
+    void stop();
+    // Stops and waits (at most `msecs`) until the worker is idle; true when it is.
+    bool stopAndWait(int msecs = 5000);
+
+    QString saveCheckpoint(const QString &path) const;
+    QString exportStateDict(const QString &path) const;
+    // Loads a checkpoint into the worker (only when idle); fills its config and epoch.
+    QString loadCheckpoint(const QString &path, TrainConfig *config, int *epochsDone);
+    // The current run's PE table (empty when there is none).
+    PeTable currentPeTable() const;
+    bool hasRun() const;
+
+Q_SIGNALS:
+    void stateChanged(posenc::core::TrainingController::State state);
+    void runStarted(const posenc::core::TrainConfig &config, int startEpoch, qint64 startStep);
+    void batchLosses(const QVector<posenc::core::BatchLoss> &losses);
+    void epochFinished(const posenc::core::EpochStats &stats);
+    void progress(const posenc::core::Progress &progress);
+    void learnedTable(const posenc::core::PeTable &table);
+    void finished(const posenc::core::TrainResult &result);
+    void failed(const QString &message);
+
+    // Internal: queued requests to the worker thread.
+    void startRequested(const posenc::core::TrainConfig &config);
+    void continueRequested(int totalEpochs);
+
+private:
+    void setState(State state);
+
+    QThread m_thread;
+    TrainingWorker *m_worker = nullptr;  // lives on m_thread; deleted by QThread::finished
+    State m_state = State::Idle;
+};
+
+} // namespace posenc::core

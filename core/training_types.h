@@ -1,0 +1,59 @@
+#pragma once
+// Value types that cross from the training thread to the GUI: batch losses, epoch statistics,
+// progress and the result of a run. No tensors, no pointers.
+
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+namespace posenc::core {
+
+// One optimiser step's loss; `step` counts from 1 over the whole run.
+struct BatchLoss {
+    qint64 step = 0;
+    double loss = 0;
+};
+
+// What an epoch ended with.
+struct EpochStats {
+    int epoch = 0;              // 1-based
+    qint64 step = 0;            // the last step of the epoch
+    double trainLoss = 0;       // mean of the epoch's batch losses, as the seed prints it
+    double valLoss = 0;         // MSE on the validation set, after the epoch
+    double samplesPerSec = 0;   // training samples per second over the epoch
+};
+
+// Where a run is: steps done of the total, the epoch and batch, and the estimated time left.
+struct Progress {
+    qint64 done = 0;
+    qint64 total = 0;
+    int epoch = 0;              // 1-based epoch being trained
+    int batch = 0;              // 1-based batch within the epoch
+    int batchesPerEpoch = 0;
+    double etaSeconds = -1;     // < 0 while unknown
+};
+
+enum class Outcome { Completed, Stopped, Diverged, Failed };
+
+// How a run ended, after how many epochs, with what loss.
+struct TrainResult {
+    Outcome outcome = Outcome::Completed;
+    int epochsDone = 0;
+    qint64 steps = 0;
+    double lastTrainLoss = 0;   // last completed epoch's train loss (NaN when none)
+    double lastValLoss = 0;
+    QString message;            // for diverged / failed: what happened and what to try
+};
+
+// "completed", "stopped", "diverged" or "failed".
+QString outcomeName(Outcome outcome);
+
+// Registers the types above for queued connections; safe to call more than once.
+void registerMetaTypes();
+
+} // namespace posenc::core
+
+Q_DECLARE_METATYPE(posenc::core::BatchLoss)
+Q_DECLARE_METATYPE(posenc::core::EpochStats)
+Q_DECLARE_METATYPE(posenc::core::Progress)
+Q_DECLARE_METATYPE(posenc::core::TrainResult)
