@@ -1,0 +1,59 @@
+#pragma once
+// The PE matrix as a colour map: position on x, dimension on y, a colour scale labelled
+// "PE value" (diverging and fixed to [-1, 1] for the sinusoidal kinds), wheel zoom, drag pan,
+// double-click reset, and a hover readout of the cell under the mouse.
+
+#include "config.h"
+#include "pe_table.h"
+
+#include <QWidget>
+
+class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
+class QLabel;
+
+namespace posenc::ui {
+
+class HeatmapView : public QWidget {
+    Q_OBJECT
+public:
+    explicit HeatmapView(QWidget *parent = nullptr);
+
+    // Shows `table` (rows = positions, cols = dimensions) drawn for `encoding`.
+    void setTable(const core::PeTable &table, const core::EncodingConfig &encoding);
+    const core::EncodingConfig &encoding() const { return m_encoding; }
+
+    // Colour-map size in cells: positions (x) and dimensions (y).
+    int positions() const;
+    int dimensions() const;
+    // The colour scale's range (fixed [-1, 1] for sinusoidal kinds, else the data range).
+    double rangeLower() const;
+    double rangeUpper() const;
+
+    // The readout of one cell, e.g. "position 3 · dimension 4 · sin, i = 2 · wavelength 62.83
+    // positions · value 0.04799"; the `learned` and `none` kinds have no sin/cos part.
+    QString readout(int position, int dim) const;
+    // The cell under a pixel of the plot widget; false outside the map.
+    bool cellAt(const QPointF &pixel, int *position, int *dim) const;
+    // Shows the whole table again (also on double-click).
+    void resetView();
+
+    QCustomPlot *plot() const { return m_plot; }
+
+Q_SIGNALS:
+    // The position under the mouse, or -1 when the mouse leaves the map.
+    void hoveredPosition(int position);
+    // The readout of the hovered cell (empty when leaving).
+    void readoutChanged(const QString &text);
+
+private:
+    QCustomPlot *m_plot = nullptr;
+    QCPColorMap *m_map = nullptr;
+    QCPColorScale *m_scale = nullptr;
+    QLabel *m_readout = nullptr;
+    core::EncodingConfig m_encoding;
+    core::PeTable m_table;
+};
+
+} // namespace posenc::ui
