@@ -73,8 +73,8 @@ QVector<ConfigIssue> checkEncoding(const EncodingConfig &c) {
     const qint64 cells = qint64(c.dModel) * c.maxLen;
     if (out.isEmpty() && cells > kMaxTableValues)
         out.push_back({"max-len", QStringLiteral("the table max_len x d_model has %1 values; at most %2 fit")
-                                      .arg(QLocale::c().toString(cells))
-                                      .arg(QLocale::c().toString(kMaxTableValues))});
+                                      .arg(QLocale(QLocale::English).toString(cells))
+                                      .arg(QLocale(QLocale::English).toString(kMaxTableValues))});
     return out;
 }
 
@@ -83,7 +83,7 @@ QVector<ConfigIssue> check(const TrainConfig &c) {
     QVector<ConfigIssue> out = checkEncoding(c.encoding);
     if (c.seqLen < 1)
         out.push_back({"seq-len", QStringLiteral("sequence length must be at least 1 (got %1)").arg(c.seqLen)});
-    else if (c.seqLen > c.encoding.maxLen)
+    else if (c.seqLen > c.encoding.maxLen && c.encoding.maxLen >= kMinMaxLen)
         out.push_back({"seq-len", QStringLiteral("sequence length %1 exceeds max_len %2 of the positional encoding")
                                       .arg(c.seqLen).arg(c.encoding.maxLen)});
     checkRange(out, "features", "features (input dimension)", c.featureDim, 1, kMaxFeatures);
@@ -92,9 +92,8 @@ QVector<ConfigIssue> check(const TrainConfig &c) {
     checkRange(out, "layers", "LSTM layers", c.layers, 1, kMaxLayers);
     if (c.batchSize < 1)
         out.push_back({"batch-size", QStringLiteral("batch size must be at least 1 (got %1)").arg(c.batchSize)});
-    if (!std::isfinite(c.lr) || c.lr <= 0 || c.lr > 10)
-        out.push_back({"lr", QStringLiteral("learning rate must be a finite number above 0 and at most 10 (got %1)")
-                                 .arg(c.lr)});
+    if (!std::isfinite(c.lr) || c.lr <= 0)
+        out.push_back({"lr", QStringLiteral("learning rate must be a finite number above 0 (got %1)").arg(c.lr)});
     checkRange(out, "epochs", "epochs", c.epochs, 1, kMaxEpochs);
     return out;
 }

@@ -24,4 +24,10 @@ public:
 };
 TORCH_MODULE(SequenceModel);
 
+// Writes the model's parameters as a PyTorch state_dict (name -> tensor, via torch::pickle_save)
+// that Python's torch.load reads and the seed's model accepts with load_state_dict. Buffers are
+// left out: the seed keeps its fixed PE table as a plain attribute, not in its state_dict.
+// Empty string on success, else the reason.
+QString saveStateDict(const SequenceModelImpl &model, const QString &path);
+
 } // namespace posenc::core

@@ -1,12 +1,12 @@
 #include "trainer.h"
 
 #include "dataset.h"
+#include "file_util.h"
 #include "model.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 #include <cmath>
 #include <cstring>
@@ -23,21 +23,7 @@ const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 QString fromStd(const std::string &s) { return QString::fromStdString(s); }
 
-// The first line of a LibTorch error: the rest is a C++ backtrace no user needs.
-QString torchMessage(const std::exception &e) {
-    const QString full = QString::fromUtf8(e.what());
-    return full.section(QLatin1Char('\n'), 0, 0).trimmed();
-}
-
-// Writes bytes through a temporary file, so a failed save never leaves half a file behind.
-QString writeFileAtomically(const QString &path, const std::string &bytes) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
-    if (file.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size()) || !file.commit())
-        return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
-    return {};
-}
+QString torchMessage(const std::exception &e) { return firstLine(e.what()); }
 } // namespace
 
 struct Trainer::Impl {
@@ -47,10 +33,15 @@ struct Trainer::Impl {
     mutable SequenceModel model{nullptr};  // evaluation switches eval()/train() on a const Trainer
     std::unique_ptr<torch::optim::Adam> optimizer;
     at::Generator shuffleGen;  // continues the seed's global stream after model init
+    int threads = 0;
     int epochsDone = 0;
     qint64 steps = 0;
     double lastTrain = kNaN;
     double lastVal = kNaN;
+    // Where the current epoch stands, so a run stopped mid-epoch resumes at the next batch.
+    torch::Tensor order;   // this epoch's sample order; undefined between epochs
+    int nextBatch = 0;
+    double epochLossSum = 0;
     mutable std::mutex stepMutex;  // held for each batch and for every read of the model
 
     int batchesPerEpoch() const { return (config.numSamples + config.batchSize - 1) / config.batchSize; }
@@ -123,9 +114,11 @@ int Trainer::batchesPerEpoch() const { return d->batchesPerEpoch(); }
 double Trainer::lastTrainLoss() const { return d->lastTrain; }
 double Trainer::lastValLoss() const { return d->lastVal; }
 void Trainer::setTotalEpochs(int epochs) { d->config.epochs = epochs; }
+void Trainer::setThreads(int threads) { d->threads = threads; }
 
 TrainResult Trainer::run(const Hooks &hooks) {
     TrainResult result;
+    torch::set_num_threads(d->threads > 0 ? d->threads : recommendedThreads(d->config));
     const int batches = d->batchesPerEpoch();
     const qint64 totalSteps = qint64(d->config.epochs) * batches;
     const qint64 firstStep = d->steps;
@@ -145,16 +138,11 @@ TrainResult Trainer::run(const Hooks &hooks) {
     try {
         while (d->epochsDone < d->config.epochs) {
             const int epoch = d->epochsDone + 1;
-            torch::Tensor order;
-            {
-                std::lock_guard<std::mutex> lock(d->stepMutex);
-                order = d->epochOrder();
-            }
-            double lossSum = 0;
             QElapsedTimer epochClock;
             epochClock.start();
             qint64 pausedNs = 0;
-            for (int b = 0; b < batches; ++b) {
+            int samplesThisRun = 0;
+            while (d->nextBatch < batches) {
                 if (hooks.waitWhilePaused) {
                     QElapsedTimer pauseClock;
                     pauseClock.start();
@@ -162,14 +150,19 @@ TrainResult Trainer::run(const Hooks &hooks) {
                     pausedNs += pauseClock.nsecsElapsed();
                 }
                 if (hooks.shouldStop && hooks.shouldStop())
-                    return finish(Outcome::Stopped, QStringLiteral("Stopped after %1 of %2 epochs.")
-                                                        .arg(d->epochsDone).arg(d->config.epochs));
+                    return finish(Outcome::Stopped, QStringLiteral("Stopped at epoch %1, batch %2 of %3.")
+                                                        .arg(epoch).arg(d->nextBatch).arg(batches));
+                const int b = d->nextBatch;
                 double loss;
                 {
                     std::lock_guard<std::mutex> lock(d->stepMutex);
+                    // Drawn at the first batch, not before the stop check, so a run stopped
+                    // between epochs has not used up the next epoch's shuffle.
+                    if (!d->order.defined())
+                        d->order = d->epochOrder();
                     const int start = b * d->config.batchSize;
                     const int len = std::min(d->config.batchSize, d->config.numSamples - start);
-                    const auto idx = order.narrow(0, start, len);
+                    const auto idx = d->order.narrow(0, start, len);
                     const auto x = d->train.sequences.index_select(0, idx);
                     const auto y = d->train.labels.index_select(0, idx);
                     d->optimizer->zero_grad();
@@ -185,8 +178,10 @@ TrainResult Trainer::run(const Hooks &hooks) {
                     lossTensor.backward();
                     d->optimizer->step();
                     ++d->steps;
+                    ++d->nextBatch;
+                    d->epochLossSum += loss;
+                    samplesThisRun += len;
                 }
-                lossSum += loss;
                 if (hooks.onBatch)
                     hooks.onBatch({d->steps, loss});
                 if (hooks.onProgress) {
@@ -208,13 +203,16 @@ TrainResult Trainer::run(const Hooks &hooks) {
                 std::lock_guard<std::mutex> lock(d->stepMutex);
                 stats.valLoss = d->evaluate();
                 d->epochsDone = epoch;
-                d->lastTrain = lossSum / batches;
+                d->lastTrain = d->epochLossSum / batches;
                 d->lastVal = stats.valLoss;
+                d->order = torch::Tensor();
+                d->nextBatch = 0;
+                d->epochLossSum = 0;
             }
             stats.epoch = epoch;
             stats.step = d->steps;
             stats.trainLoss = d->lastTrain;
-            stats.samplesPerSec = d->config.numSamples / seconds;
+            stats.samplesPerSec = samplesThisRun / seconds;
             if (hooks.onEpoch)
                 hooks.onEpoch(stats);
         }
@@ -263,6 +261,10 @@ QString Trainer::saveCheckpoint(const QString &path) const {
         archive.write("last_train_loss", c10::IValue(d->lastTrain));
         archive.write("last_val_loss", c10::IValue(d->lastVal));
         archive.write("shuffle_rng", d->shuffleGen.get_state());
+        archive.write("next_batch", c10::IValue(int64_t(d->nextBatch)));
+        archive.write("epoch_loss_sum", c10::IValue(d->epochLossSum));
+        if (d->order.defined())
+            archive.write("epoch_order", d->order);
         torch::serialize::OutputArchive modelArchive, optimArchive;
         d->model->save(modelArchive);
         d->optimizer->save(optimArchive);
@@ -270,7 +272,8 @@ QString Trainer::saveCheckpoint(const QString &path) const {
         archive.write("optimizer", optimArchive);
         std::ostringstream bytes;
         archive.save_to(bytes);
-        return writeFileAtomically(path, bytes.str());
+        const std::string data = bytes.str();
+        return writeFileAtomically(path, QByteArray(data.data(), qsizetype(data.size())));
     } catch (const std::exception &e) {
         return QStringLiteral("Cannot save checkpoint %1: %2").arg(path, torchMessage(e));
     }
@@ -326,27 +329,29 @@ std::unique_ptr<Trainer> Trainer::loadCheckpoint(const QString &path, QString *e
         torch::Tensor rng;
         archive.read("shuffle_rng", rng);
         t->d->shuffleGen.set_state(rng);
-        if (t->d->epochsDone < 0 || t->d->epochsDone > config.epochs || t->d->steps < 0)
-            return fail(QStringLiteral("its epoch count is out of range"));
+        archive.read("next_batch", value);
+        t->d->nextBatch = int(value.toInt());
+        archive.read("epoch_loss_sum", value);
+        t->d->epochLossSum = value.toDouble();
+        if (t->d->nextBatch > 0)
+            archive.read("epoch_order", t->d->order);
+        if (t->d->epochsDone < 0 || t->d->epochsDone > config.epochs || t->d->steps < 0 || t->d->nextBatch < 0 ||
+            t->d->nextBatch >= t->d->batchesPerEpoch() ||
+            (t->d->order.defined() && t->d->order.numel() != config.numSamples))
+            return fail(QStringLiteral("its epoch position is out of range"));
         return t;
     } catch (const std::exception &e) {
-        return fail(QStringLiteral("the file is truncated or corrupt (%1)").arg(torchMessage(e)));
+        // A complete zip archive without the archive's records is another PyTorch file.
+        const QString why = torchMessage(e);
+        if (bytes.startsWith("PK\x03\x04") && why.contains(QLatin1String("constants.pkl")))
+            return fail(QStringLiteral("it is not a PosEnc Studio checkpoint (a state_dict or another PyTorch file?)"));
+        return fail(QStringLiteral("the file is truncated or corrupt (%1)").arg(why));
     }
 }
 
 QString Trainer::exportStateDict(const QString &path) const {
-    try {
-        std::lock_guard<std::mutex> lock(d->stepMutex);
-        // Parameters only: the seed keeps its fixed PE table as a plain attribute, not in its
-        // state_dict, so load_state_dict(strict=True) accepts exactly these keys.
-        c10::Dict<std::string, at::Tensor> dict;
-        for (const auto &p : d->model->named_parameters())
-            dict.insert(p.key(), p.value().detach().clone().contiguous());
-        const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
-        return writeFileAtomically(path, std::string(bytes.begin(), bytes.end()));
-    } catch (const std::exception &e) {
-        return QStringLiteral("Cannot export state_dict %1: %2").arg(path, torchMessage(e));
-    }
+    std::lock_guard<std::mutex> lock(d->stepMutex);
+    return saveStateDict(*d->model, path);
 }
 
 int recommendedThreads(const TrainConfig &) {

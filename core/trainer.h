@@ -41,6 +41,8 @@ public:
 
     // Change how many epochs the run has in all (to continue a finished run for longer).
     void setTotalEpochs(int epochs);
+    // LibTorch intra-op threads for run(); 0 (the default) means recommendedThreads(config()).
+    void setThreads(int threads);
 
     // Trains the remaining epochs (epochsDone()+1 .. config().epochs). Thread-compatible: the
     // methods below may be called from another thread while it runs; they wait for the batch.

@@ -48,6 +48,12 @@ struct TrainResult {
 // "completed", "stopped", "diverged" or "failed".
 QString outcomeName(Outcome outcome);
 
+// Writes epoch statistics as CSV: header "epoch,train_loss,val_loss,step,samples_per_s", one
+// row per epoch, losses to 9 significant digits. Empty string on success, else the reason.
+QString writeEpochCsv(const QVector<EpochStats> &epochs, const QString &path);
+// Writes batch losses as CSV: header "step,loss", one row per step.
+QString writeBatchCsv(const QVector<BatchLoss> &losses, const QString &path);
+
 // Registers the types above for queued connections; safe to call more than once.
 void registerMetaTypes();
 

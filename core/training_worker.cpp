@@ -4,8 +4,6 @@
 
 #include <QElapsedTimer>
 
-#include <torch/torch.h>
-
 namespace posenc::core {
 
 TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) { registerMetaTypes(); }
@@ -73,7 +71,6 @@ PeTable TrainingWorker::currentPeTable() const {
 
 void TrainingWorker::start(const TrainConfig &config) {
     QString error;
-    torch::set_num_threads(recommendedThreads(config));
     std::shared_ptr<Trainer> fresh = Trainer::create(config, &error);
     if (!fresh) {
         Q_EMIT failed(error);
@@ -94,7 +91,6 @@ void TrainingWorker::resumeHeld(int totalEpochs) {
     }
     if (totalEpochs > 0)
         t->setTotalEpochs(std::max(totalEpochs, t->epochsDone() + 1));
-    torch::set_num_threads(recommendedThreads(t->config()));
     runHeld();
 }
 

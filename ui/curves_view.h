@@ -11,6 +11,7 @@
 
 class QCustomPlot;
 class QCPItemStraightLine;
+class QLabel;
 class QLineEdit;
 
 namespace posenc::ui {
@@ -27,6 +28,13 @@ public:
     QVector<int> dimensions() const { return m_dims; }
     // Parses "0-3, 8, 10" into dimensions; false (and `error`) on bad text.
     static bool parseDimensions(const QString &text, int dModel, QVector<int> *dims, QString *error);
+    // Applies dimensions as typed in the field above the plot; on bad text shows the reason in red
+    // under the field, keeps the previous dimensions and returns false.
+    bool applyDimensionsText(const QString &text);
+    // The red message under the dimensions field (empty when the last entry was fine).
+    QString dimensionsError() const;
+    // The most curves drawn at once.
+    static constexpr int kMaxCurves = 64;
 
     // Moves the vertical cursor to a position; -1 hides it.
     void setCursorPosition(int position);
@@ -35,14 +43,25 @@ public:
     // The legend label of a dimension for `encoding`, e.g. "dim 4 · sin · i=2".
     static QString legendLabel(const core::EncodingConfig &encoding, int dim);
 
+    // Shows positions 0..100 (or the whole table if shorter) and every curve's values again
+    // (also on double-click).
+    void resetView();
+
     QCustomPlot *plot() const { return m_plot; }
 
 private:
     void rebuild();
+    // Fits the y axis to [-1.1, 1.1] or to the curves, whichever is wider.
+    void fitValueAxis();
+    // Shows the input error, else the note about dropped dimensions, under the field.
+    void showMessage();
 
     QCustomPlot *m_plot = nullptr;
     QCPItemStraightLine *m_cursorLine = nullptr;
     QLineEdit *m_dimsEdit = nullptr;
+    QLabel *m_dimsError = nullptr;
+    QString m_inputError;
+    QString m_droppedNote;
     core::PeTable m_table;
     core::EncodingConfig m_encoding;
     QVector<int> m_dims{0, 1, 2, 3, 4, 5, 6, 7};

@@ -11,7 +11,9 @@
 class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
+class QCPTextElement;
 class QLabel;
+class QMouseEvent;
 
 namespace posenc::ui {
 
@@ -47,13 +49,24 @@ Q_SIGNALS:
     // The readout of the hovered cell (empty when leaving).
     void readoutChanged(const QString &text);
 
+protected:
+    // Notices the mouse leaving the plot (hoveredPosition(-1)).
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void onMouseMove(QMouseEvent *event);
+    // Sets the hovered cell (-1 for none) and emits the signals when it changes.
+    void setHovered(int position, int dim);
+
     QCustomPlot *m_plot = nullptr;
     QCPColorMap *m_map = nullptr;
     QCPColorScale *m_scale = nullptr;
+    QCPTextElement *m_title = nullptr;
     QLabel *m_readout = nullptr;
     core::EncodingConfig m_encoding;
     core::PeTable m_table;
+    int m_hoveredPosition = -1;
+    int m_hoveredDim = -1;
 };
 
 } // namespace posenc::ui

@@ -12,6 +12,7 @@
 class QCustomPlot;
 class QCPGraph;
 class QCheckBox;
+class QLabel;
 class QSlider;
 
 namespace posenc::ui {
@@ -26,9 +27,12 @@ public:
     // Removes every run (Reset).
     void clear();
 
+    // Adds batch losses to the current run (streaming: appended, replot queued).
     void appendBatchLosses(const QVector<core::BatchLoss> &losses);
+    // Adds an epoch's train and validation markers to the current run.
     void addEpoch(const core::EpochStats &stats);
 
+    // Switches the loss axis between logarithmic and linear (the "log scale" box).
     void setLogScale(bool on);
     bool logScale() const;
     // EMA factor in [0, 0.99]: 0 shows no smoothing line.
@@ -44,12 +48,15 @@ public:
     int epochPointCount() const;
     int validationPointCount() const;
     bool hasPreviousRun() const;
+    int previousBatchPointCount() const;
+    // The label given to beginRun() for the current run.
+    QString runLabel() const { return m_runLabel; }
     // The current run's losses as kept (raw, unsmoothed).
     const QVector<core::BatchLoss> &batchHistory() const { return m_batches; }
     const QVector<core::EpochStats> &epochHistory() const { return m_epochs; }
 
-    // Writes the current run's history as CSV: epoch rows (epoch,step,train_loss,val_loss,
-    // samples_per_s) then batch rows (step,loss) in a second file; empty string or the reason.
+    // Write the current run's history as CSV: one row per epoch (epoch,train_loss,val_loss,step,
+    // samples_per_s), or one row per batch (step,loss); empty string or "Cannot write <path>: why".
     QString writeEpochCsv(const QString &path) const;
     QString writeBatchCsv(const QString &path) const;
 
@@ -58,6 +65,12 @@ public:
 private:
     void recomputeSmoothing();
     void scheduleReplot();
+    // One EMA step with `loss` (non-finite losses are skipped); the smoothed value, NaN before any.
+    double stepEma(double loss);
+    // Shows every step of the current run (or the previous run while the current one is empty).
+    void showLatest();
+    // Fits the loss axis to the data inside the visible steps.
+    void fitValueAxis();
 
     QCustomPlot *m_plot = nullptr;
     QCPGraph *m_raw = nullptr;
@@ -69,10 +82,13 @@ private:
     QCPGraph *m_prevVal = nullptr;
     QCheckBox *m_logBox = nullptr;
     QSlider *m_smoothSlider = nullptr;
+    QLabel *m_smoothValue = nullptr;
+    QString m_runLabel;
     QVector<core::BatchLoss> m_batches;
     QVector<core::EpochStats> m_epochs;
     double m_alpha = 0.9;
     double m_ema = 0;
+    bool m_emaValid = false;
     bool m_follow = true;
 };
 

@@ -1,15 +1,22 @@
 #pragma once
-// Saving a plot as PNG, JPG or PDF at a chosen size, and the dialog that asks for the size.
+// Saving a plot as PNG, JPG or PDF at a chosen size, the dialog that asks for the size, and the
+// look the three plots share.
 
 #include <QDialog>
 #include <QString>
 
 class QCustomPlot;
+class QCPTextElement;
 class QDoubleSpinBox;
 class QLineEdit;
 class QSpinBox;
 
 namespace posenc::ui {
+
+// Gives a new plot the shared look: a bold title row above the axis rect, the axis labels and
+// wheel zoom / drag pan; returns the title so a view can change its text later.
+QCPTextElement *setUpPlot(QCustomPlot *plot, const QString &title, const QString &xLabel,
+                          const QString &yLabel);
 
 // Writes `plot` to `path` (format from the suffix: .png, .jpg/.jpeg or .pdf) at width x height
 // logical pixels times `scale`. Returns an empty string on success, else a message naming the
@@ -31,6 +38,9 @@ public:
     QString exportNow() const;
 
 private:
+    // Asks for the file with a save dialog (PNG, JPG or PDF) and puts it in the path field.
+    void browse();
+
     QCustomPlot *m_plot;
     QLineEdit *m_path = nullptr;
     QSpinBox *m_width = nullptr;

@@ -1,0 +1,20 @@
+#include "file_util.h"
+
+#include <QSaveFile>
+
+namespace posenc::core {
+
+QString writeFileAtomically(const QString &path, const QByteArray &bytes) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
+    if (file.write(bytes) != bytes.size() || !file.commit())
+        return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+QString firstLine(const char *what) {
+    return QString::fromUtf8(what).section(QLatin1Char('\n'), 0, 0).trimmed();
+}
+
+} // namespace posenc::core

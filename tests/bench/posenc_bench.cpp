@@ -1,0 +1,256 @@
+// posenc-bench: training throughput, heatmap redraw time and GUI responsiveness, printed in the
+// same "key value" form as the Python peers in ../shared/bench, which --peers runs side by side
+// (with /usr/bin/python3) so that ratios come from one run on one machine.
+//
+//   posenc-bench train   [--peers] [--threads N] [--repeats R]
+//   posenc-bench heatmap [--peers] [--repeats R]
+//   posenc-bench ui
+//   posenc-bench all     [--peers]
+
+#include "heatmap_view.h"
+#include "loss_view.h"
+#include "main_window.h"
+#include "pe_table.h"
+#include "plot_export.h"
+#include "qcustomplot.h"
+#include "settings_panel.h"
+#include "trainer.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace posenc;
+
+namespace {
+QTextStream out(stdout);
+
+double median(QVector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.isEmpty() ? 0 : v[v.size() / 2];
+}
+
+double percentile(QVector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v.isEmpty() ? 0 : v[std::min<int>(v.size() - 1, int(p * (v.size() - 1) + 0.5))];
+}
+
+// Runs a peer script and returns its "key value ..." output as a map.
+QMap<QString, double> runPeer(const QString &script, const QStringList &args) {
+    QProcess p;
+    p.start(QStringLiteral("/usr/bin/python3"), QStringList{QStringLiteral(POSENC_PEER_DIR "/") + script} + args);
+    QMap<QString, double> values;
+    if (!p.waitForFinished(600000) || p.exitCode() != 0) {
+        out << "  peer " << script << " failed: " << p.readAllStandardError().trimmed() << Qt::endl;
+        return values;
+    }
+    const QStringList words = QString::fromUtf8(p.readAllStandardOutput()).split(QRegularExpression(QStringLiteral("\\s+")),
+                                                                                 Qt::SkipEmptyParts);
+    for (int i = 0; i + 1 < words.size(); i += 2)
+        values[words[i]] = words[i + 1].toDouble();
+    return values;
+}
+
+struct TrainFigures {
+    double finalLoss = 0, seconds = 0, samplesPerSec = 0;
+};
+
+TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
+    QString error;
+    auto trainer = core::Trainer::create(config, &error);
+    if (!trainer) {
+        out << "  cannot train: " << error << Qt::endl;
+        return {};
+    }
+    trainer->setThreads(threads);
+    QElapsedTimer clock;
+    clock.start();
+    const core::TrainResult r = trainer->run({});
+    TrainFigures f;
+    f.seconds = clock.nsecsElapsed() * 1e-9;
+    f.finalLoss = r.lastTrainLoss;
+    f.samplesPerSec = double(config.epochs) * config.numSamples / f.seconds;
+    return f;
+}
+
+void benchTrain(bool peers, int threads, int repeats) {
+    struct Case {
+        const char *name;
+        int dModel, seqLen, batch, samples, epochs;
+    };
+    const Case cases[] = {{"seed", 32, 20, 32, 1000, 10}, {"wide", 256, 128, 64, 512, 1}};
+    out << "== train (LibTorch intra-op threads: " << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1"))
+        << ", median of " << repeats << ")" << Qt::endl;
+    for (const Case &c : cases) {
+        core::TrainConfig config;
+        config.encoding.dModel = c.dModel;
+        config.seqLen = c.seqLen;
+        config.batchSize = c.batch;
+        config.numSamples = c.samples;
+        config.epochs = c.epochs;
+        QVector<double> secs;
+        TrainFigures f;
+        for (int r = 0; r < repeats; ++r) {
+            f = timeTraining(config, threads);
+            secs << f.seconds;
+        }
+        const double s = median(secs);
+        out << QStringLiteral("%1 libtorch final_loss %2 seconds %3 samples_per_s %4")
+                   .arg(QLatin1String(c.name), -5)
+                   .arg(f.finalLoss, 0, 'f', 5)
+                   .arg(s, 0, 'f', 3)
+                   .arg(c.epochs * c.samples / s, 0, 'f', 0)
+            << Qt::endl;
+        if (!peers)
+            continue;
+        QVector<double> peerSecs;
+        QMap<QString, double> v;
+        for (int r = 0; r < repeats; ++r) {
+            v = runPeer(QStringLiteral("seed_train.py"),
+                        {QString::number(c.epochs), QString::number(c.samples), QString::number(c.dModel),
+                         QString::number(c.seqLen), QString::number(c.batch)});
+            peerSecs << v.value(QStringLiteral("seconds"));
+        }
+        const double ps = median(peerSecs);
+        out << QStringLiteral("%1 python   final_loss %2 seconds %3 samples_per_s %4   speed-up x%5")
+                   .arg(QLatin1String(c.name), -5)
+                   .arg(v.value(QStringLiteral("final_loss")), 0, 'f', 5)
+                   .arg(ps, 0, 'f', 3)
+                   .arg(c.epochs * c.samples / std::max(ps, 1e-9), 0, 'f', 0)
+                   .arg(ps / std::max(s, 1e-9), 0, 'f', 2)
+            << Qt::endl;
+    }
+}
+
+void benchHeatmap(bool peers, int repeats) {
+    out << "== heatmap (compute the PE, then draw it with its colour scale and save a 1000x600 PNG; median of "
+        << repeats << ")" << Qt::endl;
+    QTemporaryDir dir;
+    const QList<QPair<int, int>> sizes{{100, 128}, {5000, 512}};
+    for (const auto &size : sizes) {
+        core::EncodingConfig e;
+        e.maxLen = size.first;
+        e.dModel = size.second;
+        QVector<double> compute, render, redraw;
+        ui::HeatmapView view;
+        view.resize(1000, 600);
+        for (int r = 0; r < repeats; ++r) {
+            QElapsedTimer clock;
+            clock.start();
+            const core::PeTable table = core::computePeTable(e);
+            compute << clock.nsecsElapsed() * 1e-6;
+            clock.restart();
+            view.setTable(table, e);
+            view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+            redraw << clock.nsecsElapsed() * 1e-6;
+            ui::exportPlot(view.plot(), dir.filePath(QStringLiteral("pe.png")), 1000, 600);
+            render << clock.nsecsElapsed() * 1e-6;
+        }
+        out << QStringLiteral("%1x%2 libtorch compute_ms %3 redraw_ms %4 render_ms %5")
+                   .arg(size.first)
+                   .arg(size.second)
+                   .arg(median(compute), 0, 'f', 1)
+                   .arg(median(redraw), 0, 'f', 1)
+                   .arg(median(render), 0, 'f', 1)
+            << Qt::endl;
+        if (!peers)
+            continue;
+        const auto v = runPeer(QStringLiteral("pe_heatmap.py"), {QString::number(size.first), QString::number(size.second),
+                                                                 dir.filePath(QStringLiteral("peer.png")), QString::number(repeats)});
+        out << QStringLiteral("%1x%2 python   compute_ms %3 render_ms %4   speed-up x%5 (compute+render)")
+                   .arg(size.first)
+                   .arg(size.second)
+                   .arg(v.value(QStringLiteral("compute_ms")), 0, 'f', 1)
+                   .arg(v.value(QStringLiteral("render_ms")), 0, 'f', 1)
+                   .arg((v.value(QStringLiteral("compute_ms")) + v.value(QStringLiteral("render_ms"))) /
+                            std::max(1e-9, median(compute) + median(render)),
+                        0, 'f', 2)
+            << Qt::endl;
+    }
+}
+
+void benchUi() {
+    out << "== ui (seed config training with every view live, offscreen; timer lateness at 5 ms ticks)" << Qt::endl;
+    core::TrainConfig config;  // the seed
+    const TrainFigures headless = timeTraining(config, 0);
+
+    ui::MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    window.settingsPanel()->setConfig(config);
+    QVector<double> lateness;
+    QElapsedTimer tick;
+    QTimer probe;
+    probe.setInterval(5);
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        if (tick.isValid())
+            lateness << std::max(0.0, tick.nsecsElapsed() * 1e-6 - 5.0);
+        tick.restart();
+    });
+    QVector<double> rates;
+    QObject::connect(window.controller(), &core::TrainingController::epochFinished,
+                     [&](const core::EpochStats &s) { rates << s.samplesPerSec; });
+    QSignalSpy finished(window.controller(), &core::TrainingController::finished);
+    QElapsedTimer clock;
+    clock.start();
+    probe.start();
+    window.startPauseAction()->trigger();
+    finished.wait(600000);
+    const double seconds = clock.nsecsElapsed() * 1e-9;
+    probe.stop();
+    const double guiRate = config.epochs * config.numSamples / seconds;
+    out << QStringLiteral("event_loop_delay_ms p50 %1 p99 %2 max %3 (%4 ticks)")
+               .arg(percentile(lateness, 0.5), 0, 'f', 2)
+               .arg(percentile(lateness, 0.99), 0, 'f', 2)
+               .arg(percentile(lateness, 1.0), 0, 'f', 2)
+               .arg(lateness.size())
+        << Qt::endl;
+    out << QStringLiteral("with_gui samples_per_s %1 headless samples_per_s %2 ratio %3 (loss points %4)")
+               .arg(guiRate, 0, 'f', 0)
+               .arg(headless.samplesPerSec, 0, 'f', 0)
+               .arg(guiRate / std::max(1e-9, headless.samplesPerSec), 0, 'f', 2)
+               .arg(window.lossView()->batchPointCount())
+        << Qt::endl;
+}
+} // namespace
+
+int main(int argc, char *argv[]) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("PosEnc Studio bench"));  // keep the user's settings apart
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("PosEnc Studio benchmarks"));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("what"), QStringLiteral("train, heatmap, ui or all"));
+    parser.addOption({QStringLiteral("peers"), QStringLiteral("Also run the Python peers in ../shared/bench.")});
+    parser.addOption({QStringLiteral("threads"), QStringLiteral("LibTorch intra-op threads (0 = the app's choice)."),
+                      QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("repeats"), QStringLiteral("Repeats per figure (median)."), QStringLiteral("n"),
+                      QStringLiteral("3")});
+    parser.process(app);
+    const QString what = parser.positionalArguments().value(0, QStringLiteral("all"));
+    const bool peers = parser.isSet(QStringLiteral("peers"));
+    const int threads = parser.value(QStringLiteral("threads")).toInt();
+    const int repeats = std::max(1, parser.value(QStringLiteral("repeats")).toInt());
+    if (!QStringList{"train", "heatmap", "ui", "all"}.contains(what)) {
+        fprintf(stderr, "posenc-bench: unknown benchmark \"%s\" (train, heatmap, ui or all)\n", qPrintable(what));
+        return 2;
+    }
+    if (what == QLatin1String("train") || what == QLatin1String("all"))
+        benchTrain(peers, threads, repeats);
+    if (what == QLatin1String("heatmap") || what == QLatin1String("all"))
+        benchHeatmap(peers, repeats);
+    if (what == QLatin1String("ui") || what == QLatin1String("all"))
+        benchUi();
+    return 0;
+}

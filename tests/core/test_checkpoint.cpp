@@ -1,0 +1,151 @@
+// Checkpoints resume a run exactly; bad files give clear errors; the exported state_dict loads
+// into the seed's own Python model and predicts what the C++ model predicts.
+
+#include "model.h"
+#include "python_reference.h"
+#include "trainer.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace posenc::core;
+
+namespace {
+TrainConfig smallConfig() {
+    TrainConfig c;
+    c.numSamples = 128;
+    c.valSamples = 32;
+    c.epochs = 6;
+    c.encoding.maxLen = 64;
+    return c;
+}
+
+// Trains until done, or until `stopAtStep` steps are done; returns each epoch's train loss.
+QVector<double> trainLosses(Trainer &t, qint64 stopAtStep = 0) {
+    QVector<double> losses;
+    Trainer::Hooks hooks;
+    hooks.onEpoch = [&](const EpochStats &s) { losses << s.trainLoss; };
+    hooks.shouldStop = [&] { return stopAtStep > 0 && t.steps() >= stopAtStep; };
+    t.run(hooks);
+    return losses;
+}
+
+void writeBytes(const QString &path, const QByteArray &bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+} // namespace
+
+class TestCheckpoint : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+private Q_SLOTS:
+    void resumedRunEqualsUninterruptedRun_data() {
+        QTest::addColumn<int>("stopAtStep");
+        QTest::addColumn<int>("epochsDone");
+        QTest::newRow("between epochs") << 8 << 2;  // 128 samples / 32 = 4 batches an epoch
+        QTest::newRow("mid-epoch") << 10 << 2;
+    }
+    void resumedRunEqualsUninterruptedRun() {
+        QFETCH(int, stopAtStep);
+        QFETCH(int, epochsDone);
+        QString error;
+        auto whole = Trainer::create(smallConfig(), &error);
+        const QVector<double> expected = trainLosses(*whole);
+        QCOMPARE(expected.size(), 6);
+
+        auto first = Trainer::create(smallConfig(), &error);
+        const QVector<double> head = trainLosses(*first, stopAtStep);
+        QCOMPARE(head.size(), epochsDone);
+        QCOMPARE(first->saveCheckpoint(path("ckpt.pt")), QString());
+
+        auto resumed = Trainer::loadCheckpoint(path("ckpt.pt"), &error);
+        QVERIFY2(resumed, qPrintable(error));
+        QCOMPARE(resumed->epochsDone(), epochsDone);
+        QCOMPARE(resumed->steps(), qint64(stopAtStep));
+        QVERIFY(resumed->config() == smallConfig());
+        QCOMPARE(resumed->lastTrainLoss(), head.last());
+        const QVector<double> tail = trainLosses(*resumed);
+        QCOMPARE(tail.size(), 6 - epochsDone);
+        // Model, Adam moments, shuffle stream and the place in the epoch are all restored.
+        for (int i = 0; i < tail.size(); ++i)
+            QCOMPARE(tail[i], expected[i + epochsDone]);
+    }
+
+    void badFilesGiveClearErrors_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("missing") << "missing.pt" << "the file does not exist";
+        QTest::newRow("empty") << "empty.pt" << "the file is empty";
+        QTest::newRow("garbage") << "garbage.pt" << "the file is truncated or corrupt";
+        QTest::newRow("truncated") << "truncated.pt" << "the file is truncated or corrupt";
+        QTest::newRow("a state_dict") << "state_dict.pt" << "not a PosEnc Studio checkpoint";
+    }
+    void badFilesGiveClearErrors() {
+        QFETCH(QString, name);
+        QFETCH(QString, reason);
+        QString error;
+        auto t = Trainer::create(smallConfig(), &error);
+        QCOMPARE(t->saveCheckpoint(path("good.pt")), QString());
+        QFile good(path("good.pt"));
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        const QByteArray bytes = good.readAll();
+        writeBytes(path("empty.pt"), {});
+        writeBytes(path("garbage.pt"), QByteArray(4096, 'x'));
+        writeBytes(path("truncated.pt"), bytes.left(bytes.size() / 2));
+        QCOMPARE(t->exportStateDict(path("state_dict.pt")), QString());
+
+        QVERIFY(!Trainer::loadCheckpoint(path(name), &error));
+        QVERIFY2(error.startsWith(QStringLiteral("Cannot load checkpoint %1: ").arg(path(name))), qPrintable(error));
+        QVERIFY2(error.contains(reason), qPrintable(error));
+        QVERIFY(!error.contains(QLatin1Char('\n')));  // one line, no LibTorch backtrace
+    }
+
+    void unwritablePathsAreErrors() {
+        QString error;
+        auto t = Trainer::create(smallConfig(), &error);
+        QVERIFY(t->saveCheckpoint(QStringLiteral("/nonexistent-dir/c.pt")).contains(QStringLiteral("/nonexistent-dir/c.pt")));
+        QVERIFY(!t->exportStateDict(QStringLiteral("/nonexistent-dir/s.pt")).isEmpty());
+    }
+
+    void stateDictLoadsIntoTheSeedsPythonModel() {
+        POSENC_SKIP_WITHOUT_PYTHON_TORCH();
+        EncodingConfig e;  // the seed's PE: d_model 32, max_len 5000
+        SequenceModel model(10, e, 1, 3);
+        QCOMPARE(saveStateDict(*model, path("seed_state.pt")), QString());
+        QString error;
+        const QVector<double> python =
+            posenc::testing::runSeedReference({QStringLiteral("predict"), path("seed_state.pt"), QStringLiteral("32")}, &error);
+        QVERIFY2(python.size() == 4, qPrintable(error));
+        model->eval();
+        torch::NoGradGuard noGrad;
+        const auto x = torch::randn({4, 20, 10}, at::make_generator<at::CPUGeneratorImpl>(123));
+        const auto y = model->forward(x).view(-1);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY2(std::abs(y[i].item<double>() - python[i]) < 1e-5,
+                     qPrintable(QStringLiteral("%1: C++ %2, Python %3").arg(i).arg(y[i].item<double>()).arg(python[i])));
+    }
+
+    void trainersStateDictIsAccepted() {
+        POSENC_SKIP_WITHOUT_PYTHON_TORCH();
+        QString error;
+        TrainConfig c = smallConfig();
+        c.encoding.maxLen = 5000;
+        c.epochs = 1;
+        auto t = Trainer::create(c, &error);
+        t->run({});
+        QCOMPARE(t->exportStateDict(path("trained.pt")), QString());
+        const QVector<double> python =
+            posenc::testing::runSeedReference({QStringLiteral("predict"), path("trained.pt"), QStringLiteral("32")}, &error);
+        QVERIFY2(python.size() == 4, qPrintable(error));
+        QVERIFY(std::isfinite(python[0]));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCheckpoint)
+#include "test_checkpoint.moc"

@@ -1,0 +1,292 @@
+// CurvesView: one curve per chosen dimension drawn from the table, sin/cos pairs sharing a hue,
+// legend labels, parsing of the dimensions field, and the position cursor.
+
+#include "curves_view.h"
+
+#include <qcustomplot.h>
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QMouseEvent>
+#include <QtTest>
+
+using namespace posenc;
+using posenc::ui::CurvesView;
+
+namespace {
+
+core::EncodingConfig makeEncoding(core::PeKind kind, int dModel, int maxLen, double base = 10000.0) {
+    core::EncodingConfig encoding;
+    encoding.kind = kind;
+    encoding.dModel = dModel;
+    encoding.maxLen = maxLen;
+    encoding.base = base;
+    return encoding;
+}
+
+QStringList graphNames(QCustomPlot *plot) {
+    QStringList names;
+    for (int i = 0; i < plot->graphCount(); ++i)
+        names << plot->graph(i)->name();
+    return names;
+}
+
+} // namespace
+
+class TestCurvesView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void defaultCurvesAndLegend();
+    void sinCosPairsShareColour();
+    void legendLabel_data();
+    void legendLabel();
+    void parseDimensions_data();
+    void parseDimensions();
+    void badEntryKeepsPreviousDimensions();
+    void typingInTheFieldApplies();
+    void graphDataEqualsTable();
+    void dimensionsBeyondDModelAreDropped();
+    void defaultRanges_data();
+    void defaultRanges();
+    void doubleClickResetsView();
+    void cursorFollowsPosition();
+    void labelsAndTitle();
+
+private:
+    CurvesView *m_view = nullptr;
+    core::EncodingConfig m_encoding;
+    core::PeTable m_table;
+};
+
+void TestCurvesView::init() {
+    m_view = new CurvesView;
+    m_view->resize(800, 500);
+    m_encoding = makeEncoding(core::PeKind::Sinusoidal, 32, 200);
+    m_table = core::computePeTable(m_encoding);
+    m_view->setTable(m_table, m_encoding);
+}
+
+void TestCurvesView::cleanup() {
+    delete m_view;
+    m_view = nullptr;
+}
+
+void TestCurvesView::defaultCurvesAndLegend() {
+    QCOMPARE(m_view->dimensions(), (QVector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+    QCustomPlot *plot = m_view->plot();
+    QCOMPARE(plot->graphCount(), 8);
+    QCOMPARE(graphNames(plot), (QStringList{
+                                   QStringLiteral("dim 0 \u00b7 sin \u00b7 i=0"),
+                                   QStringLiteral("dim 1 \u00b7 cos \u00b7 i=0"),
+                                   QStringLiteral("dim 2 \u00b7 sin \u00b7 i=1"),
+                                   QStringLiteral("dim 3 \u00b7 cos \u00b7 i=1"),
+                                   QStringLiteral("dim 4 \u00b7 sin \u00b7 i=2"),
+                                   QStringLiteral("dim 5 \u00b7 cos \u00b7 i=2"),
+                                   QStringLiteral("dim 6 \u00b7 sin \u00b7 i=3"),
+                                   QStringLiteral("dim 7 \u00b7 cos \u00b7 i=3"),
+                               }));
+    QVERIFY(plot->legend->visible());
+    QCOMPARE(plot->legend->itemCount(), 8);
+}
+
+void TestCurvesView::sinCosPairsShareColour() {
+    QCustomPlot *plot = m_view->plot();
+    for (int i = 0; i < 4; ++i) {
+        const QPen sine = plot->graph(2 * i)->pen();
+        const QPen cosine = plot->graph(2 * i + 1)->pen();
+        QCOMPARE(cosine.color(), sine.color());
+        QCOMPARE(sine.style(), Qt::SolidLine);
+        QCOMPARE(cosine.style(), Qt::DashLine);
+        for (int j = 0; j < i; ++j)
+            QVERIFY(plot->graph(2 * j)->pen().color() != sine.color());
+    }
+}
+
+void TestCurvesView::legendLabel_data() {
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("dim");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("sinusoidal sin") << int(core::PeKind::Sinusoidal) << 4 << "dim 4 \u00b7 sin \u00b7 i=2";
+    QTest::newRow("sinusoidal cos") << int(core::PeKind::Sinusoidal) << 31 << "dim 31 \u00b7 cos \u00b7 i=15";
+    QTest::newRow("concat sin") << int(core::PeKind::SinusoidalConcat) << 4 << "dim 4 \u00b7 sin \u00b7 i=4";
+    QTest::newRow("concat cos") << int(core::PeKind::SinusoidalConcat) << 17
+                                << "dim 17 \u00b7 cos \u00b7 i=1";
+    QTest::newRow("learned") << int(core::PeKind::Learned) << 4 << "dim 4";
+    QTest::newRow("none") << int(core::PeKind::None) << 4 << "dim 4";
+}
+
+void TestCurvesView::legendLabel() {
+    QFETCH(int, kind);
+    QFETCH(int, dim);
+    QFETCH(QString, label);
+    QCOMPARE(CurvesView::legendLabel(makeEncoding(core::PeKind(kind), 32, 100), dim), label);
+}
+
+void TestCurvesView::parseDimensions_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("dModel");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<QVector<int>>("dims");
+    QTest::addColumn<QString>("errorPart");
+    QTest::newRow("range and single") << "0-3, 8" << 32 << true << QVector<int>{0, 1, 2, 3, 8} << QString();
+    QTest::newRow("unordered, duplicates")
+        << " 8 ,0 - 2,2" << 32 << true << QVector<int>{0, 1, 2, 8} << QString();
+    QTest::newRow("last dimension") << "31" << 32 << true << QVector<int>{31} << QString();
+    QTest::newRow("descending range") << "5-2" << 32 << false << QVector<int>{} << "5-2";
+    QTest::newRow("letters") << "abc" << 32 << false << QVector<int>{} << "abc";
+    QTest::newRow("letters after a good part") << "0-3, x" << 32 << false << QVector<int>{} << "\"x\"";
+    QTest::newRow("beyond d_model") << "40" << 32 << false << QVector<int>{} << "d_model is 32";
+    QTest::newRow("range beyond d_model") << "30-33" << 32 << false << QVector<int>{} << "d_model is 32";
+    QTest::newRow("equal to d_model") << "32" << 32 << false << QVector<int>{} << "d_model is 32";
+    QTest::newRow("negative") << "-1" << 32 << false << QVector<int>{} << "-1";
+    QTest::newRow("empty") << "" << 32 << false << QVector<int>{} << "at least one";
+    QTest::newRow("too many") << "0-99" << 128 << false << QVector<int>{} << "64";
+}
+
+void TestCurvesView::parseDimensions() {
+    QFETCH(QString, text);
+    QFETCH(int, dModel);
+    QFETCH(bool, ok);
+    QFETCH(QVector<int>, dims);
+    QFETCH(QString, errorPart);
+    QVector<int> parsed{99};
+    QString error;
+    QCOMPARE(CurvesView::parseDimensions(text, dModel, &parsed, &error), ok);
+    if (ok) {
+        QCOMPARE(parsed, dims);
+        QVERIFY(error.isEmpty());
+    } else {
+        QCOMPARE(parsed, QVector<int>{99}); // untouched
+        QVERIFY2(error.contains(errorPart, Qt::CaseInsensitive), qPrintable(error));
+    }
+}
+
+void TestCurvesView::badEntryKeepsPreviousDimensions() {
+    QVERIFY(!m_view->applyDimensionsText(QStringLiteral("abc")));
+    QCOMPARE(m_view->dimensions(), (QVector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+    QCOMPARE(m_view->plot()->graphCount(), 8);
+    QVERIFY(m_view->dimensionsError().contains(QStringLiteral("abc")));
+
+    QVERIFY(m_view->applyDimensionsText(QStringLiteral("2, 9")));
+    QCOMPARE(m_view->dimensions(), (QVector<int>{2, 9}));
+    QCOMPARE(graphNames(m_view->plot()), (QStringList{QStringLiteral("dim 2 \u00b7 sin \u00b7 i=1"),
+                                                      QStringLiteral("dim 9 \u00b7 cos \u00b7 i=4")}));
+    QCOMPARE(m_view->dimensionsError(), QString());
+    QCOMPARE(m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"))->text(), QStringLiteral("2, 9"));
+}
+
+void TestCurvesView::typingInTheFieldApplies() {
+    auto *edit = m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"));
+    QVERIFY(edit);
+    QCOMPARE(edit->text(), QStringLiteral("0-7"));
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("10-12, 20"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(m_view->dimensions(), (QVector<int>{10, 11, 12, 20}));
+    QCOMPARE(m_view->plot()->graphCount(), 4);
+
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("40"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(m_view->dimensions(), (QVector<int>{10, 11, 12, 20}));
+    QCOMPARE(m_view->plot()->graphCount(), 4);
+    auto *error = m_view->findChild<QLabel *>(QStringLiteral("dimensionsError"));
+    QVERIFY(error->text().contains(QStringLiteral("d_model is 32")));
+    QVERIFY(!error->isHidden());
+}
+
+void TestCurvesView::graphDataEqualsTable() {
+    QCustomPlot *plot = m_view->plot();
+    QCOMPARE(plot->graph(2)->dataCount(), 200);
+    QCOMPARE(plot->graph(2)->data()->at(10)->key, 10.0);
+    QCOMPARE(plot->graph(2)->data()->at(10)->value, double(m_table.at(10, 2)));
+    QCOMPARE(plot->graph(7)->data()->at(199)->value, double(m_table.at(199, 7)));
+
+    // A new table (another base) redraws the curves from it.
+    const auto other = makeEncoding(core::PeKind::Sinusoidal, 32, 200, 100.0);
+    const core::PeTable table = core::computePeTable(other);
+    QVERIFY(table.at(10, 2) != m_table.at(10, 2));
+    m_view->setTable(table, other);
+    QCOMPARE(plot->graphCount(), 8);
+    QCOMPARE(plot->graph(2)->data()->at(10)->value, double(table.at(10, 2)));
+}
+
+void TestCurvesView::dimensionsBeyondDModelAreDropped() {
+    const auto wide = makeEncoding(core::PeKind::Sinusoidal, 64, 50);
+    m_view->setTable(core::computePeTable(wide), wide);
+    m_view->setDimensions({0, 40});
+    QCOMPARE(m_view->plot()->graphCount(), 2);
+
+    const auto narrow = makeEncoding(core::PeKind::Sinusoidal, 16, 50);
+    m_view->setTable(core::computePeTable(narrow), narrow);
+    QCOMPARE(graphNames(m_view->plot()), QStringList{QStringLiteral("dim 0 \u00b7 sin \u00b7 i=0")});
+    QVERIFY2(m_view->dimensionsError().contains(QStringLiteral("40")), qPrintable(m_view->dimensionsError()));
+
+    m_view->setTable(core::computePeTable(wide), wide);
+    QCOMPARE(m_view->plot()->graphCount(), 2);
+    QCOMPARE(m_view->dimensionsError(), QString());
+}
+
+void TestCurvesView::defaultRanges_data() {
+    QTest::addColumn<int>("maxLen");
+    QTest::addColumn<double>("xUpper");
+    QTest::newRow("long table shows 0-100") << 5000 << 100.0;
+    QTest::newRow("short table shows all") << 50 << 49.0;
+}
+
+void TestCurvesView::defaultRanges() {
+    QFETCH(int, maxLen);
+    QFETCH(double, xUpper);
+    const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 32, maxLen);
+    m_view->setTable(core::computePeTable(encoding), encoding);
+    QCOMPARE(m_view->plot()->xAxis->range(), QCPRange(0, xUpper));
+    QCOMPARE(m_view->plot()->yAxis->range(), QCPRange(-1.1, 1.1));
+}
+
+void TestCurvesView::doubleClickResetsView() {
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view));
+    QCustomPlot *plot = m_view->plot();
+    plot->replot();
+    plot->xAxis->setRange(150, 160);
+    const QPointF centre = plot->axisRect()->center();
+    QMouseEvent event(QEvent::MouseButtonDblClick, centre, plot->mapToGlobal(centre), Qt::LeftButton,
+                      Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(plot, &event);
+    QCOMPARE(plot->xAxis->range(), QCPRange(0, 100));
+}
+
+void TestCurvesView::cursorFollowsPosition() {
+    QCustomPlot *plot = m_view->plot();
+    auto *line = qobject_cast<QCPItemStraightLine *>(plot->item(0));
+    QVERIFY(line);
+    QVERIFY(!line->visible());
+    QCOMPARE(m_view->cursorPosition(), -1);
+
+    m_view->setCursorPosition(42);
+    QCOMPARE(m_view->cursorPosition(), 42);
+    QVERIFY(line->visible());
+    QCOMPARE(line->point1->coords().x(), 42.0);
+    QCOMPARE(line->point2->coords().x(), 42.0);
+    QVERIFY(line->point1->coords().y() != line->point2->coords().y()); // vertical
+    QCOMPARE(line->pen().style(), Qt::DashLine);
+
+    m_view->setCursorPosition(-1);
+    QCOMPARE(m_view->cursorPosition(), -1);
+    QVERIFY(!line->visible());
+}
+
+void TestCurvesView::labelsAndTitle() {
+    QCustomPlot *plot = m_view->plot();
+    QCOMPARE(plot->xAxis->label(), QStringLiteral("position"));
+    QCOMPARE(plot->yAxis->label(), QStringLiteral("PE value"));
+    auto *title = plot->findChild<QCPTextElement *>();
+    QVERIFY(title);
+    QCOMPARE(title->text(), QStringLiteral("PE value per dimension"));
+}
+
+QTEST_MAIN(TestCurvesView)
+#include "test_curves_view.moc"

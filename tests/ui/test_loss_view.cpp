@@ -1,0 +1,397 @@
+// LossView: streamed batch losses and epoch markers, the EMA line, the log axis, following the
+// newest step, the dimmed previous run, and the CSV files.
+
+#include "loss_view.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QFile>
+#include <QMouseEvent>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace posenc;
+using posenc::ui::LossView;
+
+namespace {
+
+// `count` batches from step `first` on, with loss 1 / step (so every value is different).
+QVector<core::BatchLoss> batches(qint64 first, int count) {
+    QVector<core::BatchLoss> out;
+    for (int i = 0; i < count; ++i)
+        out.append({first + i, 1.0 / double(first + i)});
+    return out;
+}
+
+QVector<core::BatchLoss> fromLosses(qint64 first, const QVector<double> &losses) {
+    QVector<core::BatchLoss> out;
+    for (double loss : losses)
+        out.append({first++, loss});
+    return out;
+}
+
+core::EpochStats epoch(int number, qint64 step, double train, double val, double samplesPerSec) {
+    core::EpochStats stats;
+    stats.epoch = number;
+    stats.step = step;
+    stats.trainLoss = train;
+    stats.valLoss = val;
+    stats.samplesPerSec = samplesPerSec;
+    return stats;
+}
+
+QCPGraph *graphNamed(QCustomPlot *plot, const QString &prefix) {
+    for (int i = 0; i < plot->graphCount(); ++i)
+        if (plot->graph(i)->name().startsWith(prefix))
+            return plot->graph(i);
+    return nullptr;
+}
+
+QVector<double> values(QCPGraph *graph) {
+    QVector<double> out;
+    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
+        out << it->value;
+    return out;
+}
+
+// The EMA as defined for the smoothed line: starts at the first loss.
+QVector<double> handEma(const QVector<double> &losses, double alpha) {
+    QVector<double> out;
+    double ema = 0;
+    for (int i = 0; i < losses.size(); ++i) {
+        ema = i == 0 ? losses[i] : alpha * ema + (1 - alpha) * losses[i];
+        out << ema;
+    }
+    return out;
+}
+
+bool legendHas(QCustomPlot *plot, const QString &name) {
+    for (int i = 0; i < plot->legend->itemCount(); ++i)
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot->legend->item(i)))
+            if (item->plottable()->name() == name)
+                return true;
+    return false;
+}
+
+void sendMouse(QWidget *widget, QEvent::Type type, const QPointF &pos) {
+    QMouseEvent event(type, pos, widget->mapToGlobal(pos), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &event);
+}
+
+QStringList readLines(const QString &path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {};
+    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+} // namespace
+
+class TestLossView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void appendingAddsPoints();
+    void graphsAndLabels();
+    void emaMatchesHandComputed_data();
+    void emaMatchesHandComputed();
+    void smoothingChangeRecomputesFromRaw();
+    void logScaleToggle();
+    void logScaleSkipsNonPositiveLosses();
+    void beginRunKeepsPreviousRun();
+    void clearEmptiesEverything();
+    void epochCsv();
+    void batchCsv();
+    void csvToUnwritablePath();
+    void followLatest();
+
+private:
+    LossView *m_view = nullptr;
+};
+
+void TestLossView::init() {
+    m_view = new LossView;
+    m_view->resize(800, 500);
+}
+
+void TestLossView::cleanup() {
+    delete m_view;
+    m_view = nullptr;
+}
+
+void TestLossView::appendingAddsPoints() {
+    for (int i = 0; i < 3; ++i)
+        m_view->appendBatchLosses(batches(1 + 10 * i, 10));
+    QCOMPARE(m_view->batchPointCount(), 30);
+    QCOMPARE(m_view->batchHistory().size(), 30);
+    QCOMPARE(m_view->batchHistory().last().step, qint64(30));
+    QCPGraph *raw = graphNamed(m_view->plot(), QStringLiteral("batch loss"));
+    QVERIFY(raw);
+    QCOMPARE(raw->data()->at(29)->key, 30.0);
+    QCOMPARE(raw->data()->at(29)->value, 1.0 / 30);
+
+    m_view->addEpoch(epoch(1, 15, 0.5, 0.6, 1000));
+    m_view->addEpoch(epoch(2, 30, 0.25, 0.3, 1100));
+    QCOMPARE(m_view->epochPointCount(), 2);
+    QCOMPARE(m_view->validationPointCount(), 2);
+    QCPGraph *val = graphNamed(m_view->plot(), QStringLiteral("validation loss"));
+    QCOMPARE(val->data()->at(1)->key, 30.0);
+    QCOMPARE(val->data()->at(1)->value, 0.3);
+}
+
+void TestLossView::graphsAndLabels() {
+    QCustomPlot *plot = m_view->plot();
+    QCOMPARE(plot->xAxis->label(), QStringLiteral("step"));
+    QCOMPARE(plot->yAxis->label(), QStringLiteral("MSE loss"));
+    QCOMPARE(plot->findChild<QCPTextElement *>()->text(), QStringLiteral("Training loss"));
+    QVERIFY(legendHas(plot, QStringLiteral("batch loss")));
+    QVERIFY(legendHas(plot, QStringLiteral("smoothed (EMA 0.90)")));
+    QVERIFY(legendHas(plot, QStringLiteral("train loss (epoch)")));
+    QVERIFY(legendHas(plot, QStringLiteral("validation loss (epoch)")));
+
+    QCPGraph *train = graphNamed(plot, QStringLiteral("train loss (epoch)"));
+    QCOMPARE(train->lineStyle(), QCPGraph::lsNone);
+    QCOMPARE(train->scatterStyle().shape(), QCPScatterStyle::ssCircle);
+    QCPGraph *val = graphNamed(plot, QStringLiteral("validation loss (epoch)"));
+    QCOMPARE(val->lineStyle(), QCPGraph::lsNone);
+    QCOMPARE(val->scatterStyle().shape(), QCPScatterStyle::ssDiamond);
+    // The raw line is thin, the smoothed one stands out.
+    QVERIFY(graphNamed(plot, QStringLiteral("batch loss"))->pen().widthF() <
+            graphNamed(plot, QStringLiteral("smoothed"))->pen().widthF());
+}
+
+void TestLossView::emaMatchesHandComputed_data() {
+    QTest::addColumn<double>("alpha");
+    QTest::newRow("0.9") << 0.9;
+    QTest::newRow("0.5") << 0.5;
+    QTest::newRow("0.99") << 0.99;
+}
+
+void TestLossView::emaMatchesHandComputed() {
+    QFETCH(double, alpha);
+    m_view->setSmoothing(alpha);
+    const QVector<double> losses{1.0, 0.5, 0.25, 2.0, 1.0, 0.125, 0.75};
+    // Streamed in two chunks: the EMA carries on across appends.
+    m_view->appendBatchLosses(fromLosses(1, losses.mid(0, 2)));
+    m_view->appendBatchLosses(fromLosses(3, losses.mid(2)));
+    QCPGraph *smooth = graphNamed(m_view->plot(), QStringLiteral("smoothed"));
+    QVERIFY(smooth);
+    const QVector<double> shown = values(smooth);
+    const QVector<double> expected = handEma(losses, alpha);
+    QCOMPARE(shown.size(), expected.size());
+    for (int i = 0; i < shown.size(); ++i)
+        QVERIFY2(std::abs(shown[i] - expected[i]) < 1e-12,
+                 qPrintable(QStringLiteral("point %1: %2 vs %3").arg(i).arg(shown[i]).arg(expected[i])));
+}
+
+void TestLossView::smoothingChangeRecomputesFromRaw() {
+    QVector<double> losses;
+    for (int i = 0; i < 20; ++i)
+        losses << 1.0 + std::sin(i);
+    m_view->appendBatchLosses(fromLosses(1, losses));
+    m_view->setSmoothing(0.5);
+    QCOMPARE(m_view->batchPointCount(), 20);
+    QCPGraph *smooth = graphNamed(m_view->plot(), QStringLiteral("smoothed"));
+    QCOMPARE(smooth->name(), QStringLiteral("smoothed (EMA 0.50)"));
+    QCOMPARE(values(smooth).last(), handEma(losses, 0.5).last());
+    auto *slider = m_view->findChild<QSlider *>(QStringLiteral("smoothing"));
+    QCOMPARE(slider->value(), 50);
+
+    // The slider drives the factor, 0..99 -> 0..0.99.
+    slider->setValue(20);
+    QCOMPARE(m_view->smoothing(), 0.2);
+    QCOMPARE(values(smooth).last(), handEma(losses, 0.2).last());
+    QCOMPARE(values(smooth).first(), losses.first());
+    QCOMPARE(m_view->batchPointCount(), 20);
+    QCOMPARE(m_view->batchHistory().size(), 20);
+
+    // 0 hides the smoothing line.
+    slider->setValue(0);
+    QVERIFY(!smooth->visible());
+    QVERIFY(smooth->visible() == legendHas(m_view->plot(), smooth->name()));
+}
+
+void TestLossView::logScaleToggle() {
+    m_view->appendBatchLosses(batches(1, 100));
+    QCPAxis *y = m_view->plot()->yAxis;
+    QVERIFY(!m_view->logScale());
+    m_view->setLogScale(true);
+    QVERIFY(m_view->logScale());
+    QCOMPARE(y->scaleType(), QCPAxis::stLogarithmic);
+    QVERIFY(dynamic_cast<QCPAxisTickerLog *>(y->ticker().data()));
+    auto *box = m_view->findChild<QCheckBox *>(QStringLiteral("logScale"));
+    QVERIFY(box->isChecked());
+    // Losses from 1/100 to 1 are all visible.
+    QVERIFY(y->range().lower > 0 && y->range().lower <= 0.01);
+    QVERIFY(y->range().upper >= 1.0);
+
+    box->setChecked(false);
+    QVERIFY(!m_view->logScale());
+    QCOMPARE(y->scaleType(), QCPAxis::stLinear);
+    QVERIFY(!dynamic_cast<QCPAxisTickerLog *>(y->ticker().data()));
+}
+
+void TestLossView::logScaleSkipsNonPositiveLosses() {
+    m_view->setLogScale(true);
+    m_view->appendBatchLosses(fromLosses(1, {0.5, 0.0, -1.0, 0.25}));
+    const QCPRange range = m_view->plot()->yAxis->range();
+    QVERIFY2(range.lower > 0 && range.lower <= 0.25 && range.upper >= 0.5,
+             qPrintable(QStringLiteral("%1 .. %2").arg(range.lower).arg(range.upper)));
+    QCOMPARE(m_view->batchPointCount(), 4);
+}
+
+void TestLossView::beginRunKeepsPreviousRun() {
+    QCustomPlot *plot = m_view->plot();
+    m_view->beginRun(QStringLiteral("run 1"));
+    QVERIFY(!m_view->hasPreviousRun());
+    m_view->appendBatchLosses(batches(1, 10));
+    m_view->addEpoch(epoch(1, 10, 0.4, 0.5, 900));
+
+    m_view->beginRun(QStringLiteral("run 2"));
+    QVERIFY(m_view->hasPreviousRun());
+    QCOMPARE(m_view->previousBatchPointCount(), 10);
+    QCOMPARE(m_view->batchPointCount(), 0);
+    QCOMPARE(m_view->epochPointCount(), 0);
+    QCOMPARE(m_view->validationPointCount(), 0);
+    QVERIFY(m_view->batchHistory().isEmpty());
+    QVERIFY(legendHas(plot, QStringLiteral("previous run: run 1")));
+    // Dimmed: the previous line is grey, unlike the current one.
+    QCPGraph *previous = graphNamed(plot, QStringLiteral("previous run"));
+    const QColor grey = previous->pen().color();
+    QCOMPARE(grey.red(), grey.green());
+    QCOMPARE(grey.green(), grey.blue());
+
+    // The new run's EMA starts afresh at its first loss.
+    m_view->appendBatchLosses(fromLosses(1, {3.0, 1.0, 2.0, 2.0, 2.0}));
+    QCOMPARE(m_view->batchPointCount(), 5);
+    QCOMPARE(values(graphNamed(plot, QStringLiteral("smoothed"))).first(), 3.0);
+
+    // A second beginRun replaces the previous run with the one just finished.
+    m_view->beginRun(QStringLiteral("run 3"));
+    QCOMPARE(m_view->previousBatchPointCount(), 5);
+    QVERIFY(legendHas(plot, QStringLiteral("previous run: run 2")));
+    QVERIFY(!legendHas(plot, QStringLiteral("previous run: run 1")));
+}
+
+void TestLossView::clearEmptiesEverything() {
+    m_view->beginRun(QStringLiteral("a"));
+    m_view->appendBatchLosses(batches(1, 10));
+    m_view->beginRun(QStringLiteral("b"));
+    m_view->appendBatchLosses(batches(1, 7));
+    m_view->addEpoch(epoch(1, 7, 0.3, 0.4, 10));
+    m_view->clear();
+    QCOMPARE(m_view->batchPointCount(), 0);
+    QCOMPARE(m_view->epochPointCount(), 0);
+    QCOMPARE(m_view->validationPointCount(), 0);
+    QVERIFY(!m_view->hasPreviousRun());
+    QCOMPARE(m_view->previousBatchPointCount(), 0);
+    QVERIFY(m_view->batchHistory().isEmpty());
+    QVERIFY(m_view->epochHistory().isEmpty());
+    QVERIFY(!graphNamed(m_view->plot(), QStringLiteral("previous run")) ||
+            !legendHas(m_view->plot(), graphNamed(m_view->plot(), QStringLiteral("previous run"))->name()));
+    QCOMPARE(values(graphNamed(m_view->plot(), QStringLiteral("smoothed"))).size(), 0);
+}
+
+void TestLossView::epochCsv() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const double train1 = 0.123456789012, val1 = 1.0 / 3, train2 = 2.5e-5, val2 = 0.0421;
+    m_view->addEpoch(epoch(1, 32, train1, val1, 1234.5));
+    m_view->addEpoch(epoch(2, 64, train2, val2, 2000));
+    const QString path = dir.filePath(QStringLiteral("epochs.csv"));
+    QCOMPARE(m_view->writeEpochCsv(path), QString());
+
+    const QStringList lines = readLines(path);
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QStringLiteral("epoch,train_loss,val_loss,step,samples_per_s"));
+    const QStringList row1 = lines[1].split(QLatin1Char(','));
+    QCOMPARE(row1.size(), 5);
+    QCOMPARE(row1[0].toInt(), 1);
+    // 9 significant digits: at most half a unit in the 9th digit off.
+    QVERIFY(std::abs(row1[1].toDouble() - train1) < 5e-9 * train1);
+    QCOMPARE(row1[1], QStringLiteral("0.123456789"));
+    QVERIFY(std::abs(row1[2].toDouble() - val1) < 5e-9 * val1);
+    QCOMPARE(row1[3].toInt(), 32);
+    QCOMPARE(row1[4].toDouble(), 1234.5);
+    const QStringList row2 = lines[2].split(QLatin1Char(','));
+    QCOMPARE(row2[0].toInt(), 2);
+    QCOMPARE(row2[1].toDouble(), train2);
+    QCOMPARE(row2[2].toDouble(), val2);
+    QCOMPARE(row2[3].toInt(), 64);
+}
+
+void TestLossView::batchCsv() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (int i = 0; i < 3; ++i)
+        m_view->appendBatchLosses(batches(1 + 10 * i, 10));
+    const QString path = dir.filePath(QStringLiteral("batches.csv"));
+    QCOMPARE(m_view->writeBatchCsv(path), QString());
+    const QStringList lines = readLines(path);
+    QCOMPARE(lines.size(), 31);
+    QCOMPARE(lines[0], QStringLiteral("step,loss"));
+    for (int step = 1; step <= 30; ++step) {
+        const QStringList row = lines[step].split(QLatin1Char(','));
+        QCOMPARE(row.size(), 2);
+        QCOMPARE(row[0].toInt(), step);
+        QVERIFY(std::abs(row[1].toDouble() - 1.0 / step) < 5e-9 / step);
+    }
+}
+
+void TestLossView::csvToUnwritablePath() {
+    m_view->appendBatchLosses(batches(1, 3));
+    const QString path = QStringLiteral("/nonexistent-dir/batches.csv");
+    const QString message = m_view->writeBatchCsv(path);
+    QVERIFY2(message.startsWith(QStringLiteral("Cannot write /nonexistent-dir/batches.csv: ")),
+             qPrintable(message));
+    QVERIFY(!QFile::exists(path));
+    QVERIFY(m_view->writeEpochCsv(path).startsWith(QStringLiteral("Cannot write ")));
+}
+
+void TestLossView::followLatest() {
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view));
+    QCustomPlot *plot = m_view->plot();
+    plot->replot();
+    QVERIFY(m_view->followLatest());
+    m_view->appendBatchLosses(batches(1, 50));
+    QCOMPARE(plot->xAxis->range().lower, 0.0);
+    QVERIFY(plot->xAxis->range().upper >= 50);
+    QVERIFY(plot->xAxis->range().upper <= 52);
+    // The loss axis shows every loss (1/50 .. 1).
+    QVERIFY(plot->yAxis->range().lower <= 1.0 / 50);
+    QVERIFY(plot->yAxis->range().upper >= 1.0);
+
+    m_view->appendBatchLosses(batches(51, 50));
+    QVERIFY(plot->xAxis->range().upper >= 100);
+
+    // The user presses the mouse to pan: following stops and new points do not move the view.
+    sendMouse(plot, QEvent::MouseButtonPress, plot->axisRect()->center());
+    sendMouse(plot, QEvent::MouseButtonRelease, plot->axisRect()->center());
+    QVERIFY(!m_view->followLatest());
+    const QCPRange before = plot->xAxis->range();
+    m_view->appendBatchLosses(batches(101, 100));
+    QCOMPARE(plot->xAxis->range(), before);
+
+    // A double-click follows again and shows the newest step.
+    sendMouse(plot, QEvent::MouseButtonDblClick, plot->axisRect()->center());
+    QVERIFY(m_view->followLatest());
+    QVERIFY(plot->xAxis->range().upper >= 200);
+    QCOMPARE(plot->xAxis->range().lower, 0.0);
+
+    // The wheel (zoom) stops following too.
+    const QPointF centre = plot->axisRect()->center();
+    QWheelEvent wheel(centre, plot->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(plot, &wheel);
+    QVERIFY(!m_view->followLatest());
+}
+
+QTEST_MAIN(TestLossView)
+#include "test_loss_view.moc"

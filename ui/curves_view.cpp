@@ -1,0 +1,246 @@
+#include "curves_view.h"
+
+#include "plot_export.h"
+
+#include <qcustomplot.h>
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QRegularExpression>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <utility>
+
+namespace posenc::ui {
+
+namespace {
+
+// matplotlib's tab10 palette: one hue per frequency index.
+const QColor kPalette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                           QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                           QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
+                           QColor(0x17, 0xbe, 0xcf)};
+constexpr int kPaletteSize = int(sizeof(kPalette) / sizeof(kPalette[0]));
+constexpr int kDefaultVisiblePositions = 100;
+
+// "0-3, 8" for {0, 1, 2, 3, 8}.
+QString formatDimensions(const QVector<int> &dims) {
+    QStringList parts;
+    for (int i = 0; i < dims.size();) {
+        int j = i;
+        while (j + 1 < dims.size() && dims[j + 1] == dims[j] + 1)
+            ++j;
+        parts << (j > i ? QStringLiteral("%1-%2").arg(dims[i]).arg(dims[j]) : QString::number(dims[i]));
+        i = j + 1;
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
+    auto *dimsLabel = new QLabel(tr("Dimensions:"), this);
+    m_dimsEdit = new QLineEdit(formatDimensions(m_dims), this);
+    m_dimsEdit->setObjectName(QStringLiteral("dimensions"));
+    m_dimsEdit->setPlaceholderText(tr("e.g. 0-3, 8, 10"));
+    m_dimsEdit->setToolTip(tr("The dimensions to draw: numbers and ranges separated by commas, e.g. "
+                              "\"0-3, 8, 10\"; press Enter to apply"));
+    dimsLabel->setBuddy(m_dimsEdit);
+    m_dimsError = new QLabel(this);
+    m_dimsError->setObjectName(QStringLiteral("dimensionsError"));
+    m_dimsError->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_dimsError->setWordWrap(true);
+    m_dimsError->hide();
+
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumSize(320, 200);
+    setUpPlot(m_plot, tr("PE value per dimension"), tr("position"), tr("PE value"));
+    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+
+    // The legend sits right of the axis rect, at the top, so it never hides a curve.
+    m_plot->legend->setVisible(true);
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    auto *side = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(1, 1, side);
+    side->addElement(0, 0, m_plot->legend);
+    side->addElement(1, 0, new QCPLayoutElement(m_plot));
+    side->setRowStretchFactor(0, 0.001);
+    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+
+    m_cursorLine = new QCPItemStraightLine(m_plot);
+    m_cursorLine->setPen(QPen(QColor(40, 40, 40), 1, Qt::DashLine));
+    m_cursorLine->setSelectable(false);
+    m_cursorLine->setVisible(false);
+
+    auto *dimsRow = new QHBoxLayout;
+    dimsRow->addWidget(dimsLabel);
+    dimsRow->addWidget(m_dimsEdit, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(dimsRow);
+    layout->addWidget(m_dimsError);
+    layout->addWidget(m_plot, 1);
+
+    connect(m_dimsEdit, &QLineEdit::editingFinished, this,
+            [this] { applyDimensionsText(m_dimsEdit->text()); });
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &CurvesView::resetView);
+    resetView();
+}
+
+void CurvesView::setTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
+    const bool newLength = table.rows != m_table.rows;
+    m_table = table;
+    m_encoding = encoding;
+    rebuild();
+    if (newLength)
+        resetView();
+    else
+        fitValueAxis();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvesView::setDimensions(const QVector<int> &dims) {
+    m_dims = dims;
+    std::sort(m_dims.begin(), m_dims.end());
+    m_dims.erase(std::unique(m_dims.begin(), m_dims.end()), m_dims.end());
+    m_dimsEdit->setText(formatDimensions(m_dims));
+    rebuild();
+    fitValueAxis();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool CurvesView::parseDimensions(const QString &text, int dModel, QVector<int> *dims, QString *error) {
+    static const QRegularExpression item(
+        QStringLiteral("^\\s*(\\d{1,9})\\s*(?:[-\u2013]\\s*(\\d{1,9})\\s*)?$"));
+    const auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    QVector<int> result;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (part.trimmed().isEmpty())
+            continue;
+        const QRegularExpressionMatch m = item.match(part);
+        if (!m.hasMatch())
+            return fail(tr("\"%1\" is not a dimension or a range like 0-3").arg(part.trimmed()));
+        const int first = m.captured(1).toInt();
+        const int last = m.captured(2).isEmpty() ? first : m.captured(2).toInt();
+        if (last < first)
+            return fail(
+                tr("\"%1\": a range goes from the lower to the higher dimension").arg(part.trimmed()));
+        if (last >= dModel)
+            return fail(tr("Dimension %1 does not exist: d_model is %2, so dimensions run from 0 to %3")
+                            .arg(last)
+                            .arg(dModel)
+                            .arg(dModel - 1));
+        if (last - first >= kMaxCurves)
+            return fail(tr("At most %1 curves at a time").arg(kMaxCurves));
+        for (int d = first; d <= last; ++d)
+            result << d;
+    }
+    if (result.isEmpty())
+        return fail(tr("Enter at least one dimension, e.g. 0-3, 8"));
+    std::sort(result.begin(), result.end());
+    result.erase(std::unique(result.begin(), result.end()), result.end());
+    if (result.size() > kMaxCurves)
+        return fail(tr("At most %1 curves at a time").arg(kMaxCurves));
+    if (dims)
+        *dims = result;
+    return true;
+}
+
+bool CurvesView::applyDimensionsText(const QString &text) {
+    QVector<int> dims;
+    QString error;
+    const bool ok = parseDimensions(text, m_encoding.dModel, &dims, &error);
+    m_inputError = ok ? QString() : error;
+    if (ok)
+        setDimensions(dims);
+    showMessage();
+    return ok;
+}
+
+QString CurvesView::dimensionsError() const {
+    return m_dimsError->text();
+}
+
+void CurvesView::showMessage() {
+    m_dimsError->setText(m_inputError.isEmpty() ? m_droppedNote : m_inputError);
+    m_dimsError->setVisible(!m_dimsError->text().isEmpty());
+}
+
+void CurvesView::setCursorPosition(int position) {
+    m_cursor = position < 0 ? -1 : position;
+    m_cursorLine->setVisible(m_cursor >= 0);
+    if (m_cursor >= 0) {
+        m_cursorLine->point1->setCoords(m_cursor, 0);
+        m_cursorLine->point2->setCoords(m_cursor, 1);
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString CurvesView::legendLabel(const core::EncodingConfig &encoding, int dim) {
+    if (!core::isSinusoidal(encoding.kind))
+        return QStringLiteral("dim %1").arg(dim);
+    const core::PeColumnInfo info = core::columnInfo(encoding, dim);
+    return QStringLiteral("dim %1 \u00b7 %2 \u00b7 i=%3")
+        .arg(dim)
+        .arg(info.isSin ? QStringLiteral("sin") : QStringLiteral("cos"))
+        .arg(info.freqIndex);
+}
+
+void CurvesView::resetView() {
+    const int upper = qMin(m_table.rows - 1, kDefaultVisiblePositions);
+    m_plot->xAxis->setRange(0, qMax(upper, 1));
+    fitValueAxis();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvesView::rebuild() {
+    m_plot->clearGraphs();
+    QVector<int> dropped;
+    QVector<double> keys(m_table.rows);
+    for (int p = 0; p < m_table.rows; ++p)
+        keys[p] = p;
+    const bool sinusoidal = core::isSinusoidal(m_encoding.kind);
+    for (int dim : std::as_const(m_dims)) {
+        if (dim >= m_table.cols) {
+            dropped << dim;
+            continue;
+        }
+        QVector<double> values(m_table.rows);
+        for (int p = 0; p < m_table.rows; ++p)
+            values[p] = m_table.at(p, dim);
+        QCPGraph *graph = m_plot->addGraph();
+        graph->setName(legendLabel(m_encoding, dim));
+        // A sin/cos pair shares the hue of its frequency index; the cosine is dashed.
+        const core::PeColumnInfo info = core::columnInfo(m_encoding, dim);
+        const int hue = sinusoidal ? info.freqIndex : m_plot->graphCount() - 1;
+        QPen pen(kPalette[hue % kPaletteSize], 1.6);
+        pen.setStyle(sinusoidal && !info.isSin ? Qt::DashLine : Qt::SolidLine);
+        graph->setPen(pen);
+        graph->setData(keys, values, true);
+    }
+    m_droppedNote =
+        dropped.isEmpty() || m_table.isEmpty()
+            ? QString()
+            : tr("Not drawn: dimension %1 (d_model is %2)").arg(formatDimensions(dropped)).arg(m_table.cols);
+    showMessage();
+}
+
+void CurvesView::fitValueAxis() {
+    QCPRange range(-1.1, 1.1);
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        bool found = false;
+        const QCPRange r = m_plot->graph(i)->getValueRange(found);
+        if (found)
+            range.expand(QCPRange(r.lower - 0.05 * r.size(), r.upper + 0.05 * r.size()));
+    }
+    m_plot->yAxis->setRange(range);
+}
+
+} // namespace posenc::ui

@@ -1,0 +1,116 @@
+#include "headless_run.h"
+
+#include "heatmap_view.h"
+#include "plot_export.h"
+#include "trainer.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QTemporaryFile>
+
+#include <atomic>
+#include <csignal>
+
+namespace posenc::ui {
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onInterrupt(int) { g_interrupted = true; }
+
+// Python's repr of a float: the shortest text that reads back to the same double.
+QString shortest(double x) { return QString::number(x, 'g', QLocale::FloatingPointShortest); }
+
+// Creates `dir` if needed and proves a file can be written there; empty string or the reason.
+QString checkWritableDir(const QString &dir) {
+    QFileInfo info(dir);
+    if (info.exists() && !info.isDir())
+        return QStringLiteral("it is a file, not a folder");
+    if (!QDir().mkpath(dir))
+        return QStringLiteral("cannot create the folder");
+    QTemporaryFile probe(QDir(dir).filePath(QStringLiteral(".posenc-write-test-XXXXXX")));
+    if (!probe.open())
+        return QStringLiteral("cannot write there (%1)").arg(probe.errorString());
+    return {};
+}
+
+QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs, const QString &dir) {
+    const QDir out(dir);
+    QString error = core::writeEpochCsv(epochs, out.filePath(QStringLiteral("loss.csv")));
+    const core::PeTable table = trainer.peTable();
+    if (error.isEmpty())
+        error = core::writePeCsv(table, out.filePath(QStringLiteral("pe.csv")));
+    if (error.isEmpty()) {
+        HeatmapView view;
+        view.resize(kHeadlessHeatmapWidth, kHeadlessHeatmapHeight);
+        view.setTable(table, trainer.config().encoding);
+        error = exportPlot(view.plot(), out.filePath(QStringLiteral("heatmap.png")), kHeadlessHeatmapWidth,
+                           kHeadlessHeatmapHeight);
+    }
+    if (error.isEmpty())
+        error = trainer.saveCheckpoint(out.filePath(QStringLiteral("checkpoint.pt")));
+    if (error.isEmpty())
+        error = trainer.exportStateDict(out.filePath(QStringLiteral("state_dict.pt")));
+    return error;
+}
+} // namespace
+
+int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &err) {
+    if (!options.outDir.isEmpty()) {
+        const QString why = checkWritableDir(options.outDir);
+        if (!why.isEmpty()) {
+            err << "posenc-studio: --out " << options.outDir << ": " << why << Qt::endl;
+            return kExitBadInput;
+        }
+    }
+
+    QString error;
+    std::unique_ptr<core::Trainer> trainer;
+    if (!options.resumePath.isEmpty()) {
+        trainer = core::Trainer::loadCheckpoint(options.resumePath, &error);
+        if (trainer && options.given.contains(QStringLiteral("epochs")))
+            trainer->setTotalEpochs(std::max(options.config.epochs, trainer->epochsDone()));
+    } else {
+        trainer = core::Trainer::create(options.config, &error);
+    }
+    if (!trainer) {
+        err << "posenc-studio: " << (options.resumePath.isEmpty() ? QString() : QStringLiteral("--resume: "))
+            << error << Qt::endl;
+        return kExitBadInput;
+    }
+
+    g_interrupted = false;
+    const auto previousHandler = std::signal(SIGINT, onInterrupt);
+    QVector<core::EpochStats> epochs;
+    core::Trainer::Hooks hooks;
+    hooks.shouldStop = [] { return g_interrupted.load(); };
+    hooks.onEpoch = [&](const core::EpochStats &s) {
+        epochs.push_back(s);
+        out << "Epoch " << s.epoch << ", Loss: " << shortest(s.trainLoss) << ", Val loss: " << shortest(s.valLoss)
+            << ", samples/s: " << QString::number(s.samplesPerSec, 'f', 0) << Qt::endl;
+    };
+    const core::TrainResult result = trainer->run(hooks);
+    std::signal(SIGINT, previousHandler);
+
+    if (result.outcome != core::Outcome::Completed)
+        err << "posenc-studio: " << result.message << Qt::endl;
+    if (!options.outDir.isEmpty()) {
+        error = writeOutputs(*trainer, epochs, options.outDir);
+        if (!error.isEmpty()) {
+            err << "posenc-studio: " << error << Qt::endl;
+            return kExitTrainingFailed;
+        }
+        out << "Wrote loss.csv, pe.csv, heatmap.png, checkpoint.pt and state_dict.pt to "
+            << QDir(options.outDir).absolutePath() << Qt::endl;
+    }
+    switch (result.outcome) {
+    case core::Outcome::Completed: return kExitOk;
+    case core::Outcome::Stopped: return kExitInterrupted;
+    case core::Outcome::Diverged:
+    case core::Outcome::Failed: break;
+    }
+    return kExitTrainingFailed;
+}
+
+} // namespace posenc::ui

@@ -1,0 +1,243 @@
+#include "heatmap_view.h"
+
+#include "plot_export.h"
+
+#include <qcustomplot.h>
+
+#include <QEvent>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace posenc::ui {
+
+namespace {
+
+const QString kHint = QStringLiteral("Move the mouse over the map to read a cell.");
+
+// Blue (negative) - white (zero) - red (positive), the stops of matplotlib's RdBu reversed.
+QCPColorGradient divergingGradient() {
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    const QVector<QPair<double, QColor>> stops{
+        {0.0, QColor(0x05, 0x30, 0x61)},  {0.1, QColor(0x21, 0x66, 0xac)}, {0.25, QColor(0x43, 0x93, 0xc3)},
+        {0.4, QColor(0x92, 0xc5, 0xde)},  {0.5, QColor(0xf7, 0xf7, 0xf7)}, {0.6, QColor(0xf4, 0xa5, 0x82)},
+        {0.75, QColor(0xd6, 0x60, 0x4d)}, {0.9, QColor(0xb2, 0x18, 0x2b)}, {1.0, QColor(0x67, 0x00, 0x1f)}};
+    for (const auto &stop : stops)
+        gradient.setColorStopAt(stop.first, stop.second);
+    return gradient;
+}
+
+// A perceptually ordered sequential gradient (viridis' stops) for data-driven ranges.
+QCPColorGradient sequentialGradient() {
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    gradient.setColorStopAt(0.0, QColor(0x44, 0x01, 0x54));
+    gradient.setColorStopAt(0.25, QColor(0x3b, 0x52, 0x8b));
+    gradient.setColorStopAt(0.5, QColor(0x21, 0x91, 0x8c));
+    gradient.setColorStopAt(0.75, QColor(0x5e, 0xc9, 0x62));
+    gradient.setColorStopAt(1.0, QColor(0xfd, 0xe7, 0x25));
+    return gradient;
+}
+
+QString kindTitle(core::PeKind kind) {
+    switch (kind) {
+    case core::PeKind::Sinusoidal:
+        return QStringLiteral("Sinusoidal positional encoding");
+    case core::PeKind::SinusoidalConcat:
+        return QStringLiteral("Sinusoidal (concatenated) positional encoding");
+    case core::PeKind::Learned:
+        return QStringLiteral("Learned positional encoding");
+    case core::PeKind::None:
+        return QStringLiteral("No positional encoding (all zeros)");
+    }
+    return {};
+}
+
+// Four significant digits without an exponent for readable sizes ("6.283", "62832").
+QString fourDigits(double v) {
+    if (!std::isfinite(v) || v == 0 || std::abs(v) >= 1e7)
+        return QString::number(v, 'g', 4);
+    const int decimals = qMax(0, 3 - int(std::floor(std::log10(std::abs(v)))));
+    return QString::number(v, 'f', decimals);
+}
+
+// Cells sit on integer coordinates, so the data range runs from the first to the last centre;
+// a single cell needs a range of width 1 (QCPColorMap then spans the whole range).
+QCPRange cellCentres(int count) {
+    return count > 1 ? QCPRange(0, count - 1) : QCPRange(-0.5, 0.5);
+}
+
+} // namespace
+
+HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent) {
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumSize(320, 240);
+    m_plot->setMouseTracking(true);
+    m_title = setUpPlot(m_plot, kindTitle(m_encoding.kind), tr("position"), tr("dimension"));
+    for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis}) {
+        QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        axis->setTicker(ticker);
+        axis->grid()->setVisible(false);
+    }
+
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setInterpolate(false);
+    m_map->setTightBoundary(false);
+
+    m_scale = new QCPColorScale(m_plot);
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->axis()->setLabel(tr("PE value"));
+    m_scale->setRangeDrag(false);
+    m_scale->setRangeZoom(false);
+    m_plot->plotLayout()->addElement(1, 1, m_scale);
+    m_map->setColorScale(m_scale);
+    m_map->setGradient(divergingGradient());
+    m_map->setDataRange(QCPRange(-1, 1));
+
+    auto *group = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+
+    m_readout = new QLabel(kHint, this);
+    m_readout->setObjectName(QStringLiteral("readout"));
+    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_readout->setToolTip(tr("The cell under the mouse: its position, dimension, which sine or cosine "
+                             "it is, its wavelength and its value"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_readout);
+
+    connect(m_plot, &QCustomPlot::mouseMove, this, &HeatmapView::onMouseMove);
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &HeatmapView::resetView);
+    m_plot->installEventFilter(this);
+    resetView();
+}
+
+void HeatmapView::setTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
+    m_table = table;
+    m_encoding = encoding;
+    const int rows = table.rows, cols = table.cols;
+
+    QCPColorMapData *data = m_map->data();
+    data->setSize(rows, cols);
+    data->setRange(cellCentres(rows), cellCentres(cols));
+    // Walk the map's own storage order (dimension-major) so the writes are sequential.
+    const float *values = table.values.constData();
+    for (int d = 0; d < cols; ++d)
+        for (int p = 0; p < rows; ++p)
+            data->setCell(p, d, values[qsizetype(p) * cols + d]);
+
+    if (core::isSinusoidal(encoding.kind)) {
+        m_map->setGradient(divergingGradient());
+        m_map->setDataRange(QCPRange(-1, 1));
+    } else {
+        m_map->setGradient(sequentialGradient());
+        // Recalculate: the cached bounds only ever grow.
+        m_map->rescaleDataRange(true);
+        const QCPRange bounds = data->dataBounds();
+        if (!(bounds.upper > bounds.lower))
+            m_map->setDataRange(QCPRange(bounds.lower - 1, bounds.upper + 1));
+    }
+    m_title->setText(QStringLiteral("%1 \u00b7 d_model %2 \u00b7 max_len %3")
+                         .arg(kindTitle(encoding.kind))
+                         .arg(encoding.dModel)
+                         .arg(encoding.maxLen));
+
+    // Keep the readout of a still-valid hovered cell current.
+    if (m_hoveredPosition >= rows || m_hoveredDim >= cols) {
+        setHovered(-1, -1);
+    } else if (m_hoveredPosition >= 0) {
+        const QString text = readout(m_hoveredPosition, m_hoveredDim);
+        m_readout->setText(text);
+        Q_EMIT readoutChanged(text);
+    }
+    resetView();
+}
+
+int HeatmapView::positions() const {
+    return m_map->data()->keySize();
+}
+
+int HeatmapView::dimensions() const {
+    return m_map->data()->valueSize();
+}
+
+double HeatmapView::rangeLower() const {
+    return m_map->dataRange().lower;
+}
+
+double HeatmapView::rangeUpper() const {
+    return m_map->dataRange().upper;
+}
+
+QString HeatmapView::readout(int position, int dim) const {
+    if (position < 0 || position >= m_table.rows || dim < 0 || dim >= m_table.cols)
+        return {};
+    QString text = QStringLiteral("position %1 \u00b7 dimension %2").arg(position).arg(dim);
+    if (core::isSinusoidal(m_encoding.kind)) {
+        const core::PeColumnInfo info = core::columnInfo(m_encoding, dim);
+        text += QStringLiteral(" \u00b7 %1, i = %2 \u00b7 wavelength %3 positions")
+                    .arg(info.isSin ? QStringLiteral("sin") : QStringLiteral("cos"))
+                    .arg(info.freqIndex)
+                    .arg(fourDigits(info.wavelength));
+    }
+    const double value = m_table.at(position, dim);
+    text += QStringLiteral(" \u00b7 value %1").arg(QString::number(value == 0 ? 0.0 : value, 'g', 4));
+    return text;
+}
+
+bool HeatmapView::cellAt(const QPointF &pixel, int *position, int *dim) const {
+    if (m_table.isEmpty() || !m_plot->axisRect()->rect().contains(pixel.toPoint()))
+        return false;
+    // Cell k is centred on coordinate k, so rounding the coordinate finds it.
+    const int p = int(std::floor(m_plot->xAxis->pixelToCoord(pixel.x()) + 0.5));
+    const int d = int(std::floor(m_plot->yAxis->pixelToCoord(pixel.y()) + 0.5));
+    if (p < 0 || p >= m_table.rows || d < 0 || d >= m_table.cols)
+        return false;
+    if (position)
+        *position = p;
+    if (dim)
+        *dim = d;
+    return true;
+}
+
+void HeatmapView::resetView() {
+    m_plot->xAxis->setRange(-0.5, qMax(positions(), 1) - 0.5);
+    m_plot->yAxis->setRange(-0.5, qMax(dimensions(), 1) - 0.5);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool HeatmapView::eventFilter(QObject *watched, QEvent *event) {
+    if (watched == m_plot && event->type() == QEvent::Leave)
+        setHovered(-1, -1);
+    return QWidget::eventFilter(watched, event);
+}
+
+void HeatmapView::onMouseMove(QMouseEvent *event) {
+    int p = -1, d = -1;
+    if (!cellAt(event->position(), &p, &d))
+        p = d = -1;
+    setHovered(p, d);
+}
+
+void HeatmapView::setHovered(int position, int dim) {
+    if (position == m_hoveredPosition && dim == m_hoveredDim)
+        return;
+    const bool positionChanged = position != m_hoveredPosition;
+    m_hoveredPosition = position;
+    m_hoveredDim = dim;
+    const QString text = position >= 0 ? readout(position, dim) : QString();
+    m_readout->setText(text.isEmpty() ? kHint : text);
+    Q_EMIT readoutChanged(text);
+    if (positionChanged)
+        Q_EMIT hoveredPosition(position);
+}
+
+} // namespace posenc::ui

@@ -1,0 +1,533 @@
+#include "main_window.h"
+
+#include "curves_view.h"
+#include "heatmap_view.h"
+#include "loss_view.h"
+#include "pe_table.h"
+#include "plot_export.h"
+#include "settings_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+
+#include <cmath>
+
+namespace posenc::ui {
+
+namespace {
+const QString kConfigKey = QStringLiteral("settings/config");
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+const QString kSplitVKey = QStringLiteral("window/splitV");
+const QString kSplitHKey = QStringLiteral("window/splitH");
+const QString kDirKey = QStringLiteral("window/lastDir");
+const QString kLogKey = QStringLiteral("loss/log");
+const QString kSmoothKey = QStringLiteral("loss/smoothing");
+
+QString formatEta(double seconds) {
+    if (seconds < 0 || !std::isfinite(seconds))
+        return QStringLiteral("ETA —");
+    const int s = int(std::lround(seconds));
+    return QStringLiteral("ETA %1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+// Shows the shortcut in an action's tooltip, e.g. "Stop training (Esc)".
+void setTip(QAction *action, const QString &tip) {
+    const QString keys = action->shortcut().toString(QKeySequence::NativeText);
+    action->setToolTip(keys.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, keys));
+    action->setStatusTip(tip);
+}
+} // namespace
+
+MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMainWindow(parent) {
+    setWindowTitle(tr("PosEnc Studio"));
+    m_controller = new core::TrainingController(this);
+
+    m_settings = new SettingsPanel;
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_settings);
+    scroll->setWidgetResizable(true);
+    auto *dock = new QDockWidget(tr("Settings"), this);
+    dock->setObjectName(QStringLiteral("settingsDock"));
+    dock->setWidget(scroll);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    m_heatmap = new HeatmapView;
+    m_curves = new CurvesView;
+    m_loss = new LossView;
+    m_horizontal = new QSplitter(Qt::Horizontal);
+    m_horizontal->addWidget(m_curves);
+    m_horizontal->addWidget(m_loss);
+    m_vertical = new QSplitter(Qt::Vertical);
+    m_vertical->addWidget(m_heatmap);
+    m_vertical->addWidget(m_horizontal);
+    for (QSplitter *s : {m_vertical, m_horizontal}) {
+        s->setChildrenCollapsible(false);
+        s->setStretchFactor(0, 1);
+        s->setStretchFactor(1, 1);
+    }
+    setCentralWidget(m_vertical);
+
+    m_encodingTimer = new QTimer(this);
+    m_encodingTimer->setSingleShot(true);
+    m_encodingTimer->setInterval(0);
+    connect(m_encodingTimer, &QTimer::timeout, this, &MainWindow::refreshEncoding);
+    connect(m_settings, &SettingsPanel::encodingChanged, m_encodingTimer, qOverload<>(&QTimer::start));
+    connect(m_settings, &SettingsPanel::configChanged, this, [this] {
+        m_loadedRun = false;
+        updateActions();
+    });
+    connect(m_heatmap, &HeatmapView::hoveredPosition, m_curves, &CurvesView::setCursorPosition);
+
+    connect(m_controller, &core::TrainingController::stateChanged, this, &MainWindow::updateActions);
+    connect(m_controller, &core::TrainingController::runStarted, this,
+            [this](const core::TrainConfig &config, int startEpoch, qint64) {
+                ++m_runCount;
+                m_loss->beginRun(startEpoch == 0 ? tr("run %1 (%2)").arg(m_runCount).arg(core::describe(config.encoding))
+                                                 : tr("run %1 (from epoch %2)").arg(m_runCount).arg(startEpoch));
+                m_losses->setText(tr("train — · val —"));
+            });
+    connect(m_controller, &core::TrainingController::batchLosses, m_loss, &LossView::appendBatchLosses);
+    connect(m_controller, &core::TrainingController::epochFinished, this, &MainWindow::onEpoch);
+    connect(m_controller, &core::TrainingController::progress, this, &MainWindow::onProgress);
+    connect(m_controller, &core::TrainingController::learnedTable, this, [this](const core::PeTable &table) {
+        m_heatmap->setTable(table, m_settings->config().encoding);
+        m_curves->setTable(table, m_settings->config().encoding);
+    });
+    connect(m_controller, &core::TrainingController::finished, this, &MainWindow::onFinished);
+    connect(m_controller, &core::TrainingController::failed, this,
+            [this](const QString &message) { showError(tr("Training could not start"), message); });
+
+    createActions();
+    createStatusBar();
+    restoreSettings(options);
+    refreshEncoding();
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions() {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QMenu *training = menuBar()->addMenu(tr("&Training"));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QToolBar *bar = addToolBar(tr("Training"));
+    bar->setObjectName(QStringLiteral("trainingToolbar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+
+    m_startPause = training->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"));
+    m_startPause->setShortcut(Qt::Key_Space);
+    connect(m_startPause, &QAction::triggered, this, &MainWindow::startOrPause);
+    m_stop = training->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("St&op"));
+    m_stop->setShortcut(Qt::Key_Escape);
+    setTip(m_stop, tr("Stop training; the loss history stays"));
+    connect(m_stop, &QAction::triggered, this, &MainWindow::stopRun);
+    m_reset = training->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Reset"));
+    m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    setTip(m_reset, tr("Clear the loss plot, including the previous run"));
+    connect(m_reset, &QAction::triggered, this, &MainWindow::resetRun);
+
+    const auto add = [this](QMenu *menu, const QString &text, const QKeySequence &keys, const QString &tip,
+                            auto slot) {
+        QAction *a = menu->addAction(text);
+        a->setShortcut(keys);
+        setTip(a, tip);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    QAction *exportHeatmap = add(file, tr("Export &heatmap…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+                                 tr("Save the PE heatmap as PNG, JPG or PDF"),
+                                 [this] { exportViewInteractive(View::Heatmap); });
+    exportHeatmap->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    add(file, tr("Export &curves…"), {}, tr("Save the per-dimension curves as PNG, JPG or PDF"),
+        [this] { exportViewInteractive(View::Curves); });
+    add(file, tr("Export &loss plot…"), {}, tr("Save the loss plot as PNG, JPG or PDF"),
+        [this] { exportViewInteractive(View::Loss); });
+    add(file, tr("Export PE matrix as CS&V…"), {}, tr("Save the PE table: one row per position"), [this] {
+        const QString path = askPath(tr("Export PE matrix"), defaultExportName(View::Heatmap, QStringLiteral("csv")),
+                                     tr("CSV (*.csv)"), true);
+        if (!path.isEmpty())
+            report(tr("Export failed"), exportPeCsv(path), tr("Saved PE matrix to %1").arg(path));
+    });
+    add(file, tr("Export loss &history as CSV…"), {}, tr("Save each epoch's train and validation loss"), [this] {
+        const QString path = askPath(tr("Export loss history"), QStringLiteral("loss.csv"), tr("CSV (*.csv)"), true);
+        if (!path.isEmpty())
+            report(tr("Export failed"), exportLossCsv(path), tr("Saved loss history to %1").arg(path));
+    });
+    file->addSeparator();
+    add(file, tr("&Save checkpoint…"), QKeySequence(Qt::CTRL | Qt::Key_S),
+        tr("Save model, optimiser, settings and epoch, to continue later"), [this] {
+            const QString path = askPath(tr("Save checkpoint"), QStringLiteral("checkpoint.pt"),
+                                         tr("Checkpoints (*.pt)"), true);
+            if (!path.isEmpty())
+                report(tr("Save failed"), saveCheckpoint(path), tr("Saved checkpoint to %1").arg(path));
+        });
+    add(file, tr("&Load checkpoint…"), QKeySequence(Qt::CTRL | Qt::Key_O),
+        tr("Load a checkpoint; Start then continues its run"), [this] {
+            const QString path = askPath(tr("Load checkpoint"), QString(), tr("Checkpoints (*.pt);;All files (*)"), false);
+            if (!path.isEmpty())
+                report(tr("Load failed"), loadCheckpoint(path), QString());
+        });
+    add(file, tr("Export PyTorch &state_dict…"), {}, tr("Save the weights for torch.load and load_state_dict"), [this] {
+        const QString path = askPath(tr("Export state_dict"), QStringLiteral("state_dict.pt"),
+                                     tr("PyTorch files (*.pt *.pth)"), true);
+        if (!path.isEmpty())
+            report(tr("Export failed"), exportStateDict(path), tr("Saved state_dict to %1").arg(path));
+    });
+    file->addSeparator();
+    QAction *quit = add(file, tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), tr("Stop any run and quit"),
+                        [this] { close(); });
+    quit->setMenuRole(QAction::QuitRole);
+
+    QAction *resetViews = add(view, tr("Reset &views"), QKeySequence(Qt::CTRL | Qt::Key_0),
+                              tr("Show the whole heatmap and curves again"), [this] {
+                                  m_heatmap->resetView();
+                                  refreshEncoding();
+                              });
+    Q_UNUSED(resetViews);
+    QAction *logScale = view->addAction(tr("&Log-scale loss"));
+    logScale->setCheckable(true);
+    logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    setTip(logScale, tr("Logarithmic y axis on the loss plot"));
+    connect(logScale, &QAction::toggled, m_loss, &LossView::setLogScale);
+    connect(view, &QMenu::aboutToShow, logScale, [this, logScale] { logScale->setChecked(m_loss->logScale()); });
+    view->addAction(findChild<QDockWidget *>()->toggleViewAction());
+
+    add(help, tr("&Keyboard shortcuts"), QKeySequence::HelpContents, tr("List the shortcuts"), [this] {
+        QMessageBox::information(this, tr("Keyboard shortcuts"),
+                                 tr("Space\tStart / Pause / Resume\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
+                                    "Ctrl+E\tExport heatmap\nCtrl+S\tSave checkpoint\nCtrl+O\tLoad checkpoint\n"
+                                    "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
+                                    "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
+    });
+    add(help, tr("&About PosEnc Studio"), {}, tr("Version and credits"), [this] {
+        QMessageBox::about(this, tr("About PosEnc Studio"),
+                           tr("<b>PosEnc Studio %1</b><p>See positional encodings and train the seed "
+                              "notebook's model (embedding, PE, LSTM, linear) with them.</p>"
+                              "<p>Qt %2 · LibTorch · QCustomPlot</p>")
+                               .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+    });
+
+    bar->addAction(m_startPause);
+    bar->addAction(m_stop);
+    bar->addAction(m_reset);
+    bar->addSeparator();
+    bar->addAction(exportHeatmap);
+}
+
+void MainWindow::createStatusBar() {
+    m_progress = new QProgressBar;
+    m_progress->setMaximumWidth(280);
+    m_progress->setTextVisible(true);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("idle"));
+    m_progress->setToolTip(tr("Epoch and batch of the live run"));
+    m_eta = new QLabel(tr("ETA —"));
+    m_eta->setToolTip(tr("Estimated time left in the run"));
+    m_speed = new QLabel(tr("— samples/s"));
+    m_speed->setToolTip(tr("Training throughput of the last epoch"));
+    m_losses = new QLabel(tr("train — · val —"));
+    m_losses->setToolTip(tr("Last epoch's mean train loss and validation loss (MSE)"));
+    statusBar()->addPermanentWidget(m_losses);
+    statusBar()->addPermanentWidget(m_speed);
+    statusBar()->addPermanentWidget(m_eta);
+    statusBar()->addPermanentWidget(m_progress);
+}
+
+void MainWindow::restoreSettings(const core::CliOptions &options) {
+    QSettings s;
+    core::TrainConfig config;
+    core::fromText(s.value(kConfigKey).toString(), &config);
+    // Options given on the command line win over the remembered ones.
+    if (!options.given.isEmpty()) {
+        const core::TrainConfig &cli = options.config;
+        const auto take = [&](const char *name, auto &field, const auto &value) {
+            if (options.given.contains(QLatin1String(name)))
+                field = value;
+        };
+        take("pe", config.encoding.kind, cli.encoding.kind);
+        take("d-model", config.encoding.dModel, cli.encoding.dModel);
+        take("max-len", config.encoding.maxLen, cli.encoding.maxLen);
+        take("base", config.encoding.base, cli.encoding.base);
+        take("seq-len", config.seqLen, cli.seqLen);
+        take("features", config.featureDim, cli.featureDim);
+        take("samples", config.numSamples, cli.numSamples);
+        take("val-samples", config.valSamples, cli.valSamples);
+        take("layers", config.layers, cli.layers);
+        take("batch-size", config.batchSize, cli.batchSize);
+        take("lr", config.lr, cli.lr);
+        take("epochs", config.epochs, cli.epochs);
+        take("seed", config.seed, cli.seed);
+    }
+    m_settings->setConfig(config);
+    if (!restoreGeometry(s.value(kGeometryKey).toByteArray()))
+        resize(1600, 1000);
+    restoreState(s.value(kStateKey).toByteArray());
+    if (!m_vertical->restoreState(s.value(kSplitVKey).toByteArray()))
+        m_vertical->setSizes({450, 450});
+    m_horizontal->restoreState(s.value(kSplitHKey).toByteArray());
+    m_loss->setLogScale(s.value(kLogKey, false).toBool());
+    m_loss->setSmoothing(s.value(kSmoothKey, 0.9).toDouble());
+    m_lastDir = s.value(kDirKey, QDir::homePath()).toString();
+    if (!options.resumePath.isEmpty())
+        report(tr("Load failed"), loadCheckpoint(options.resumePath), QString());
+}
+
+void MainWindow::saveSettings() const {
+    QSettings s;
+    s.setValue(kConfigKey, core::toText(m_settings->config()));
+    s.setValue(kGeometryKey, saveGeometry());
+    s.setValue(kStateKey, saveState());
+    s.setValue(kSplitVKey, m_vertical->saveState());
+    s.setValue(kSplitHKey, m_horizontal->saveState());
+    s.setValue(kLogKey, m_loss->logScale());
+    s.setValue(kSmoothKey, m_loss->smoothing());
+    s.setValue(kDirKey, m_lastDir);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    saveSettings();
+    // The controller joins the worker when destroyed; stopping first makes that one batch.
+    m_controller->stop();
+    event->accept();
+}
+
+QString MainWindow::statusText() const {
+    return QStringLiteral("%1 | %2 | %3 | %4 | %5")
+        .arg(statusBar()->currentMessage(), m_losses->text(), m_speed->text(), m_eta->text(), m_progress->text());
+}
+
+void MainWindow::startOrPause() {
+    switch (m_controller->state()) {
+    case core::TrainingController::State::Running:
+        m_controller->pause();
+        statusBar()->showMessage(tr("Paused — Space resumes"));
+        return;
+    case core::TrainingController::State::Paused:
+        m_controller->resume();
+        statusBar()->showMessage(tr("Training…"));
+        return;
+    case core::TrainingController::State::Idle:
+        break;
+    }
+    const QStringList problems = m_settings->problems();
+    if (!problems.isEmpty()) {
+        statusBar()->showMessage(tr("Cannot start: %1").arg(problems.first()));
+        return;
+    }
+    if (m_loadedRun) {
+        m_controller->continueLoaded(m_settings->config().epochs);
+        m_loadedRun = false;
+    } else {
+        m_controller->start(m_settings->config());
+    }
+    statusBar()->showMessage(tr("Training…"));
+}
+
+void MainWindow::stopRun() {
+    if (!m_controller->isLive())
+        return;
+    m_controller->stop();
+    statusBar()->showMessage(tr("Stopping after the current batch…"));
+}
+
+void MainWindow::resetRun() {
+    if (m_controller->isLive())
+        m_controller->stopAndWait();
+    m_loss->clear();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("idle"));
+    m_eta->setText(tr("ETA —"));
+    m_speed->setText(tr("— samples/s"));
+    m_losses->setText(tr("train — · val —"));
+    refreshEncoding();
+    statusBar()->showMessage(tr("Reset: the loss plot is empty"), 3000);
+}
+
+void MainWindow::refreshEncoding() {
+    const core::TrainConfig config = m_settings->config();
+    if (!core::validate(config.encoding).isEmpty())
+        return;  // the settings panel shows why; the views keep the last valid table
+    const core::PeTable table = core::computePeTable(config.encoding, config.seed);
+    m_heatmap->setTable(table, config.encoding);
+    m_curves->setTable(table, config.encoding);
+}
+
+void MainWindow::updateActions() {
+    using State = core::TrainingController::State;
+    const State state = m_controller->state();
+    const bool live = state != State::Idle;
+    m_settings->setRunLive(live);
+    switch (state) {
+    case State::Idle:
+        m_startPause->setText(m_loadedRun ? tr("&Continue") : tr("&Start"));
+        m_startPause->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+        setTip(m_startPause, m_loadedRun ? tr("Continue the loaded checkpoint's run") : tr("Start training"));
+        break;
+    case State::Running:
+        m_startPause->setText(tr("&Pause"));
+        m_startPause->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+        setTip(m_startPause, tr("Pause training"));
+        break;
+    case State::Paused:
+        m_startPause->setText(tr("&Resume"));
+        m_startPause->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+        setTip(m_startPause, tr("Resume training"));
+        break;
+    }
+    m_startPause->setEnabled(live || m_settings->isValid());
+    m_stop->setEnabled(live);
+}
+
+void MainWindow::onProgress(const core::Progress &p) {
+    m_progress->setRange(0, int(std::min<qint64>(p.total, INT_MAX)));
+    m_progress->setValue(int(std::min<qint64>(p.done, INT_MAX)));
+    m_progress->setFormat(tr("epoch %1/%2 · batch %3/%4")
+                              .arg(p.epoch)
+                              .arg(p.batchesPerEpoch > 0 ? (p.total + p.batchesPerEpoch - 1) / p.batchesPerEpoch : 0)
+                              .arg(p.batch)
+                              .arg(p.batchesPerEpoch));
+    m_eta->setText(formatEta(p.etaSeconds));
+}
+
+void MainWindow::onEpoch(const core::EpochStats &stats) {
+    m_loss->addEpoch(stats);
+    m_speed->setText(tr("%1 samples/s").arg(stats.samplesPerSec, 0, 'f', 0));
+    m_losses->setText(tr("train %1 · val %2").arg(stats.trainLoss, 0, 'g', 4).arg(stats.valLoss, 0, 'g', 4));
+}
+
+void MainWindow::onFinished(const core::TrainResult &result) {
+    m_eta->setText(formatEta(result.outcome == core::Outcome::Completed ? 0 : -1));
+    switch (result.outcome) {
+    case core::Outcome::Completed:
+        statusBar()->showMessage(tr("Completed %1 epochs: train %2, val %3")
+                                     .arg(result.epochsDone)
+                                     .arg(result.lastTrainLoss, 0, 'g', 4)
+                                     .arg(result.lastValLoss, 0, 'g', 4));
+        break;
+    case core::Outcome::Stopped:
+        statusBar()->showMessage(tr("Stopped after %1 epochs (step %2); Start begins a new run")
+                                     .arg(result.epochsDone)
+                                     .arg(result.steps));
+        break;
+    case core::Outcome::Diverged:
+        statusBar()->showMessage(result.message);
+        showError(tr("Training diverged"), result.message);
+        break;
+    case core::Outcome::Failed:
+        statusBar()->showMessage(result.message);
+        showError(tr("Training failed"), result.message);
+        break;
+    }
+}
+
+void MainWindow::showError(const QString &title, const QString &text) {
+    // Window-modal but not blocking: training signals keep flowing while it is open.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->open();
+}
+
+void MainWindow::report(const QString &title, const QString &error, const QString &success) {
+    if (!error.isEmpty()) {
+        statusBar()->showMessage(error);
+        showError(title, error);
+    } else if (!success.isEmpty()) {
+        statusBar()->showMessage(success, 5000);
+    }
+}
+
+QString MainWindow::askPath(const QString &title, const QString &defaultName, const QString &filter, bool save) {
+    const QString start = QDir(m_lastDir).filePath(defaultName);
+    const QString path = save ? QFileDialog::getSaveFileName(this, title, start, filter)
+                              : QFileDialog::getOpenFileName(this, title, m_lastDir, filter);
+    if (!path.isEmpty())
+        m_lastDir = QFileInfo(path).absolutePath();
+    return path;
+}
+
+QString MainWindow::defaultExportName(View view, const QString &suffix) const {
+    const core::EncodingConfig e = m_settings->config().encoding;
+    const QString stem = QStringLiteral("%1_d%2_L%3").arg(core::peKindName(e.kind)).arg(e.dModel).arg(e.maxLen);
+    switch (view) {
+    case View::Heatmap: return QStringLiteral("pe_%1.%2").arg(stem, suffix);
+    case View::Curves: return QStringLiteral("curves_%1.%2").arg(stem, suffix);
+    case View::Loss: return QStringLiteral("loss_%1.%2").arg(stem, suffix);
+    }
+    return {};
+}
+
+QString MainWindow::exportView(View view, const QString &path, int width, int height, double scale) {
+    QCustomPlot *plot = view == View::Heatmap ? m_heatmap->plot() : view == View::Curves ? m_curves->plot() : m_loss->plot();
+    const QString error = exportPlot(plot, path, width, height, scale);
+    report(tr("Export failed"), error, tr("Saved %1").arg(path));
+    return error;
+}
+
+void MainWindow::exportViewInteractive(View view) {
+    QCustomPlot *plot = view == View::Heatmap ? m_heatmap->plot() : view == View::Curves ? m_curves->plot() : m_loss->plot();
+    ExportDialog dialog(plot, QDir(m_lastDir).filePath(defaultExportName(view)), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_lastDir = QFileInfo(dialog.path()).absolutePath();
+    exportView(view, dialog.path(), dialog.exportWidth(), dialog.exportHeight(), dialog.exportScale());
+}
+
+QString MainWindow::saveCheckpoint(const QString &path) { return m_controller->saveCheckpoint(path); }
+
+QString MainWindow::exportStateDict(const QString &path) { return m_controller->exportStateDict(path); }
+
+QString MainWindow::loadCheckpoint(const QString &path) {
+    core::TrainConfig config;
+    int epochs = 0;
+    const QString error = m_controller->loadCheckpoint(path, &config, &epochs);
+    if (!error.isEmpty())
+        return error;  // the settings and the plots stay as they were
+    m_settings->setConfig(config);
+    m_loadedRun = true;
+    refreshEncoding();
+    if (config.encoding.kind == core::PeKind::Learned) {
+        const core::PeTable table = m_controller->currentPeTable();
+        m_heatmap->setTable(table, config.encoding);
+        m_curves->setTable(table, config.encoding);
+    }
+    updateActions();
+    statusBar()->showMessage(tr("Loaded %1 at epoch %2 of %3: Continue (Space) trains the rest")
+                                 .arg(QFileInfo(path).fileName())
+                                 .arg(epochs)
+                                 .arg(config.epochs));
+    return {};
+}
+
+QString MainWindow::exportPeCsv(const QString &path) {
+    const core::TrainConfig config = m_settings->config();
+    const core::PeTable table = config.encoding.kind == core::PeKind::Learned && m_controller->hasRun()
+                                    ? m_controller->currentPeTable()
+                                    : core::computePeTable(config.encoding, config.seed);
+    return core::writePeCsv(table, path);
+}
+
+QString MainWindow::exportLossCsv(const QString &path) { return core::writeEpochCsv(m_loss->epochHistory(), path); }
+
+} // namespace posenc::ui

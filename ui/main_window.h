@@ -1,0 +1,103 @@
+#pragma once
+// The main window: settings dock, the three views (PE heatmap, per-dimension curves, loss plot)
+// in resizable splitters, the training controls, exports, and a status bar with progress, ETA,
+// throughput and the last losses. Settings, geometry and dock state persist (QSettings).
+
+#include "cli_options.h"
+#include "config.h"
+#include "training_controller.h"
+#include "training_types.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QSplitter;
+class QTimer;
+
+namespace posenc::ui {
+
+class CurvesView;
+class HeatmapView;
+class LossView;
+class SettingsPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // Options given on the command line override the persisted settings.
+    explicit MainWindow(const core::CliOptions &options = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // The views a user can export.
+    enum class View { Heatmap, Curves, Loss };
+    // Exports a view at a size; empty string or the reason (also shown in a message box).
+    QString exportView(View view, const QString &path, int width, int height, double scale = 1.0);
+    // The file name an export of `view` is offered under, e.g. "pe_sinusoidal_d32_L100.png".
+    QString defaultExportName(View view, const QString &suffix = QStringLiteral("png")) const;
+
+    SettingsPanel *settingsPanel() const { return m_settings; }
+    HeatmapView *heatmapView() const { return m_heatmap; }
+    CurvesView *curvesView() const { return m_curves; }
+    LossView *lossView() const { return m_loss; }
+    core::TrainingController *controller() const { return m_controller; }
+    QAction *startPauseAction() const { return m_startPause; }
+    QAction *stopAction() const { return m_stop; }
+    QAction *resetAction() const { return m_reset; }
+    QString statusText() const;
+
+    // File actions without dialogs (the menu items ask for the path, then call these).
+    QString saveCheckpoint(const QString &path);
+    QString loadCheckpoint(const QString &path);
+    QString exportStateDict(const QString &path);
+    QString exportPeCsv(const QString &path);
+    QString exportLossCsv(const QString &path);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createStatusBar();
+    void restoreSettings(const core::CliOptions &options);
+    void saveSettings() const;
+
+    void startOrPause();
+    void stopRun();
+    void resetRun();
+    void refreshEncoding();
+    void updateActions();
+    void onProgress(const core::Progress &progress);
+    void onEpoch(const core::EpochStats &stats);
+    void onFinished(const core::TrainResult &result);
+    void showError(const QString &title, const QString &text);
+    QString askPath(const QString &title, const QString &defaultName, const QString &filter, bool save);
+    void exportViewInteractive(View view);
+    // Reports a file action's result in the status bar, or its error in a message box.
+    void report(const QString &title, const QString &error, const QString &success);
+
+    SettingsPanel *m_settings = nullptr;
+    HeatmapView *m_heatmap = nullptr;
+    CurvesView *m_curves = nullptr;
+    LossView *m_loss = nullptr;
+    QSplitter *m_vertical = nullptr;
+    QSplitter *m_horizontal = nullptr;
+    core::TrainingController *m_controller = nullptr;
+    QTimer *m_encodingTimer = nullptr;  // coalesces PE redraws while a slider is dragged
+
+    QAction *m_startPause = nullptr;
+    QAction *m_stop = nullptr;
+    QAction *m_reset = nullptr;
+
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_eta = nullptr;
+    QLabel *m_speed = nullptr;
+    QLabel *m_losses = nullptr;
+
+    bool m_loadedRun = false;  // a checkpoint is loaded and Start continues it
+    int m_runCount = 0;
+    QString m_lastDir;
+};
+
+} // namespace posenc::ui
