@@ -66,6 +66,7 @@ void assign(TrainConfig &c, const QString &name, double number, quint64 whole, P
 void addCliOptions(QCommandLineParser &parser) {
     const TrainConfig defaults;
     parser.addOption({QStringLiteral("headless"), QStringLiteral("Train without a window and print each epoch's loss.")});
+    parser.addOption({QStringLiteral("start"), QStringLiteral("Window: start training as soon as the window opens.")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Headless: write loss.csv, pe.csv, heatmap.png, "
                                                             "checkpoint.pt and state_dict.pt into <dir>."),
                       QStringLiteral("dir")});
@@ -82,6 +83,7 @@ void addCliOptions(QCommandLineParser &parser) {
 bool readCliOptions(const QCommandLineParser &parser, CliOptions *options, QString *error) {
     CliOptions out;
     out.headless = parser.isSet(QStringLiteral("headless"));
+    out.autoStart = parser.isSet(QStringLiteral("start"));
     out.outDir = parser.value(QStringLiteral("out"));
     out.resumePath = parser.value(QStringLiteral("resume"));
     for (const auto &o : kOptions) {

@@ -13,6 +13,7 @@ struct CliOptions {
     TrainConfig config;
     QSet<QString> given;  // option names the user set (e.g. "d-model"), to prefill only those
     bool headless = false;
+    bool autoStart = false;  // --start: the window starts training as soon as it opens
     QString outDir;       // --out: where a headless run writes its files
     QString resumePath;   // --resume: a checkpoint to continue
 };

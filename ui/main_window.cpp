@@ -120,6 +120,8 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     restoreSettings(options);
     refreshEncoding();
     updateActions();
+    if (options.autoStart)
+        QTimer::singleShot(0, this, &MainWindow::startOrPause);
 }
 
 MainWindow::~MainWindow() = default;
