@@ -6,26 +6,14 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
-#include <QFile>
 #include <QTextStream>
-
-#include <unistd.h>
 
 int main(int argc, char *argv[]) {
     bool headless = false;
     for (int i = 1; i < argc; ++i)
         headless = headless || QByteArray(argv[i]) == "--headless";
     // The headless run draws heatmap.png with the same view, offscreen: no display needed.
-    if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    // Without it Qt warns on every start (root shells, CI); give it the private folder it wants.
-    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
-        const QByteArray dir = QDir::tempPath().toLocal8Bit() + "/runtime-posenc-" + QByteArray::number(getuid());
-        if (QDir().mkpath(QString::fromLocal8Bit(dir)) &&
-            QFile::setPermissions(QString::fromLocal8Bit(dir), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
-            qputenv("XDG_RUNTIME_DIR", dir);
-    }
+    posenc::ui::prepareEnvironment(headless);
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("PosEnc Studio"));

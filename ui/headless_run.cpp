@@ -5,12 +5,14 @@
 #include "trainer.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QTemporaryFile>
 
 #include <atomic>
 #include <csignal>
+#include <unistd.h>
 
 namespace posenc::ui {
 
@@ -55,6 +57,16 @@ QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStat
     return error;
 }
 } // namespace
+
+void prepareEnvironment(bool offscreen) {
+    if (offscreen && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        const QString dir = QDir::tempPath() + QStringLiteral("/runtime-posenc-%1").arg(getuid());
+        if (QDir().mkpath(dir) && QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+            qputenv("XDG_RUNTIME_DIR", dir.toLocal8Bit());
+    }
+}
 
 int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &err) {
     if (!options.outDir.isEmpty()) {

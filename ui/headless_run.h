@@ -17,6 +17,10 @@ enum ExitCode { kExitOk = 0, kExitTrainingFailed = 1, kExitBadInput = 2, kExitIn
 // anything is written. Ctrl+C stops after the current batch and still writes the outputs.
 int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &err);
 
+// Call before QApplication: selects the offscreen platform when `offscreen` (and no platform is
+// set), and gives Qt the private runtime folder it otherwise warns about on every start.
+void prepareEnvironment(bool offscreen);
+
 // Size of heatmap.png.
 inline constexpr int kHeadlessHeatmapWidth = 1200;
 inline constexpr int kHeadlessHeatmapHeight = 700;

@@ -7,6 +7,7 @@
 //   posenc-bench ui
 //   posenc-bench all     [--peers]
 
+#include "headless_run.h"
 #include "heatmap_view.h"
 #include "loss_view.h"
 #include "main_window.h"
@@ -224,8 +225,7 @@ void benchUi() {
 } // namespace
 
 int main(int argc, char *argv[]) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    ui::prepareEnvironment(true);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("PosEnc Studio bench"));  // keep the user's settings apart
     QCommandLineParser parser;
