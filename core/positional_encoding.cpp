@@ -39,11 +39,10 @@ torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double bas
     if (kind == PeKind::SinusoidalConcat) {
         pe = torch::cat({sines, cosines}, 1);
     } else {
-        pe = torch::empty({maxLen, dModel}, torch::TensorOptions().dtype(torch::kFloat64));
-        using torch::indexing::None;
-        using torch::indexing::Slice;
-        pe.index_put_({Slice(), Slice(0, None, 2)}, sines);
-        pe.index_put_({Slice(), Slice(1, None, 2)}, cosines);
+        // Interleave: [sin_0, cos_0, sin_1, cos_1, ...], with a lone last sine for odd d_model.
+        pe = torch::stack({sines.narrow(1, 0, cosCount), cosines}, 2).reshape({maxLen, 2 * cosCount});
+        if (sinCount > cosCount)
+            pe = torch::cat({pe, sines.narrow(1, cosCount, 1)}, 1);
     }
     return pe.to(torch::kFloat32).contiguous();
 }
