@@ -69,14 +69,6 @@ void prepareEnvironment(bool offscreen) {
 }
 
 int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &err) {
-    if (!options.outDir.isEmpty()) {
-        const QString why = checkWritableDir(options.outDir);
-        if (!why.isEmpty()) {
-            err << "posenc-studio: --out " << options.outDir << ": " << why << Qt::endl;
-            return kExitBadInput;
-        }
-    }
-
     QString error;
     std::unique_ptr<core::Trainer> trainer;
     if (!options.resumePath.isEmpty()) {
@@ -90,6 +82,14 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
         err << "posenc-studio: " << (options.resumePath.isEmpty() ? QString() : QStringLiteral("--resume: "))
             << error << Qt::endl;
         return kExitBadInput;
+    }
+    // Checked (and created) only once the run is known to start, so bad input writes nothing.
+    if (!options.outDir.isEmpty()) {
+        const QString why = checkWritableDir(options.outDir);
+        if (!why.isEmpty()) {
+            err << "posenc-studio: --out " << options.outDir << ": " << why << Qt::endl;
+            return kExitBadInput;
+        }
     }
 
     g_interrupted = false;

@@ -90,8 +90,11 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     m_encodingTimer->setInterval(0);
     connect(m_encodingTimer, &QTimer::timeout, this, &MainWindow::refreshEncoding);
     connect(m_settings, &SettingsPanel::encodingChanged, m_encodingTimer, qOverload<>(&QTimer::start));
-    connect(m_settings, &SettingsPanel::configChanged, this, [this] {
-        m_loadedRun = false;
+    connect(m_settings, &SettingsPanel::configChanged, this, [this](const core::TrainConfig &config) {
+        // Continue trains the loaded run up to the epochs box; any other change means a new run.
+        core::TrainConfig other = config;
+        other.epochs = m_loadedConfig.epochs;
+        m_loadedRun = m_loadedRun && other == m_loadedConfig;
         updateActions();
     });
     connect(m_heatmap, &HeatmapView::hoveredPosition, m_curves, &CurvesView::setCursorPosition);
@@ -507,6 +510,7 @@ QString MainWindow::loadCheckpoint(const QString &path) {
     if (!error.isEmpty())
         return error;  // the settings and the plots stay as they were
     m_settings->setConfig(config);
+    m_loadedConfig = m_settings->config();  // as the fields hold it, to compare later edits with
     m_loadedRun = true;
     refreshEncoding();
     if (config.encoding.kind == core::PeKind::Learned) {
@@ -515,10 +519,13 @@ QString MainWindow::loadCheckpoint(const QString &path) {
         m_curves->setTable(table, config.encoding);
     }
     updateActions();
-    statusBar()->showMessage(tr("Loaded %1 at epoch %2 of %3: Continue (Space) trains the rest")
+    const QString next = epochs < config.epochs ? tr("Continue (Space) trains the rest")
+                                                : tr("the run is complete: raise epochs, then Continue (Space)");
+    statusBar()->showMessage(tr("Loaded %1 at epoch %2 of %3: %4")
                                  .arg(QFileInfo(path).fileName())
                                  .arg(epochs)
-                                 .arg(config.epochs));
+                                 .arg(config.epochs)
+                                 .arg(next));
     return {};
 }
 

@@ -96,6 +96,7 @@ private:
     QLabel *m_losses = nullptr;
 
     bool m_loadedRun = false;  // a checkpoint is loaded and Start continues it
+    core::TrainConfig m_loadedConfig;  // its settings; changing any but the epochs starts afresh
     int m_runCount = 0;
     QString m_lastDir;
 };

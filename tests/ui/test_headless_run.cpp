@@ -1,0 +1,327 @@
+// The command line, run as a user runs it (the real posenc-studio binary through QProcess):
+// the seed's "Epoch N, Loss: ..." lines, the files of --out, bad input (exit code 2, one line
+// on stderr naming the option, nothing written), --resume, --help and --version.
+
+#include <QDir>
+#include <QFile>
+#include <QHash>
+#include <QImage>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <memory>
+
+namespace {
+
+const QString kApp = QStringLiteral(POSENC_APP);
+
+struct Run {
+    int exitCode = -1;
+    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+    QString out;
+    QString err;
+};
+
+Run runApp(const QStringList &args, int timeoutMs = 120000) {
+    QProcess process;
+    process.start(kApp, args);
+    Run run;
+    if (!process.waitForStarted(10000))
+        return run;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return run;
+    }
+    run.exitCode = process.exitCode();
+    run.exitStatus = process.exitStatus();
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+QStringList lines(const QString &text) {
+    return text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+// The (epoch, loss) pairs of the "Epoch N, Loss: x" lines, in order.
+QVector<QPair<int, double>> epochLosses(const QString &out) {
+    static const QRegularExpression re(QStringLiteral("^Epoch (\\d+), Loss: ([0-9.e-]+)"));
+    QVector<QPair<int, double>> result;
+    for (const QString &line : lines(out)) {
+        const QRegularExpressionMatch m = re.match(line);
+        if (m.hasMatch())
+            result.append({m.captured(1).toInt(), m.captured(2).toDouble()});
+    }
+    return result;
+}
+
+QStringList readLines(const QString &path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {};
+    return lines(QString::fromUtf8(file.readAll()));
+}
+
+QStringList entries(const QString &dir) {
+    return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+}
+
+double relativeDifference(double a, double b) {
+    return std::abs(a - b) / std::max(std::abs(b), 1e-300);
+}
+
+// The seed's PE: even columns sin(pos / 10000^(2i/d)), odd columns the cosine of the same angle.
+double seedPe(int position, int dim, int dModel) {
+    const double angle = position / std::pow(10000.0, 2.0 * (dim / 2) / dModel);
+    return dim % 2 == 0 ? std::sin(angle) : std::cos(angle);
+}
+
+// Significant digits of a decimal number as written ("0.123456789" has 9, "-1.5e-05" has 2).
+int significantDigits(QString text) {
+    text = text.section(QLatin1Char('e'), 0, 0).remove(QLatin1Char('-')).remove(QLatin1Char('.'));
+    while (text.startsWith(QLatin1Char('0')))
+        text.remove(0, 1);
+    return text.size();
+}
+
+} // namespace
+
+class TestHeadlessRun : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+
+    void defaultRunPrintsSeedLines_data();
+    void defaultRunPrintsSeedLines();
+    void outWritesEveryFile();
+    void badInput_data();
+    void badInput();
+    void resumeContinues();
+    void resumeGarbage();
+    void help();
+    void version();
+
+private:
+    // The default run (the seed's 10 epochs) for a seed, with --out into a folder of its own;
+    // run once per seed and kept, since the outputs and --resume tests read the same run.
+    struct DefaultRun {
+        Run run;
+        std::unique_ptr<QTemporaryDir> dir;
+    };
+    const DefaultRun &defaultRun(int seed);
+    QHash<int, std::shared_ptr<DefaultRun>> m_defaultRuns;
+};
+
+void TestHeadlessRun::initTestCase() {
+    QVERIFY2(QFileInfo(kApp).isExecutable(), qPrintable(kApp));
+}
+
+const TestHeadlessRun::DefaultRun &TestHeadlessRun::defaultRun(int seed) {
+    auto &slot = m_defaultRuns[seed];
+    if (!slot) {
+        slot = std::make_shared<DefaultRun>();
+        slot->dir = std::make_unique<QTemporaryDir>();
+        slot->run = runApp({QStringLiteral("--headless"), QStringLiteral("--seed"), QString::number(seed),
+                            QStringLiteral("--out"), slot->dir->path()});
+    }
+    return *slot;
+}
+
+void TestHeadlessRun::defaultRunPrintsSeedLines_data() {
+    QTest::addColumn<int>("seed");
+    QTest::newRow("seed 0") << 0;
+    QTest::newRow("seed 3") << 3;
+}
+
+void TestHeadlessRun::defaultRunPrintsSeedLines() {
+    QFETCH(int, seed);
+    const Run &run = defaultRun(seed).run;
+    QCOMPARE(run.exitStatus, QProcess::NormalExit);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QCOMPARE(run.err, QString());
+
+    const auto losses = epochLosses(run.out);
+    QCOMPARE(losses.size(), 10);
+    for (int i = 0; i < losses.size(); ++i)
+        QCOMPARE(losses[i].first, i + 1);
+    // The seed's model learns the task: the last epoch's loss is small, far below the first's.
+    QVERIFY2(losses.last().second < 0.05, qPrintable(run.out));
+    QVERIFY2(losses.last().second < losses.first().second / 10, qPrintable(run.out));
+}
+
+void TestHeadlessRun::outWritesEveryFile() {
+    const DefaultRun &run = defaultRun(0);
+    QCOMPARE(run.run.exitCode, 0);
+    const QDir dir(run.dir->path());
+    QVERIFY2(run.run.out.contains(
+                 QStringLiteral("Wrote loss.csv, pe.csv, heatmap.png, checkpoint.pt and state_dict.pt")),
+             qPrintable(run.run.out));
+
+    // loss.csv: one row per epoch, the same train losses the run printed.
+    const QStringList loss = readLines(dir.filePath(QStringLiteral("loss.csv")));
+    QCOMPARE(loss.size(), 11);
+    QVERIFY2(loss.first().startsWith(QStringLiteral("epoch,train_loss,val_loss")), qPrintable(loss.first()));
+    const auto printed = epochLosses(run.run.out);
+    QCOMPARE(printed.size(), 10);
+    for (int i = 0; i < 10; ++i) {
+        const QStringList cells = loss[i + 1].split(QLatin1Char(','));
+        QVERIFY(cells.size() >= 3);
+        QCOMPARE(cells[0].toInt(), i + 1);
+        bool ok = false;
+        const double train = cells[1].toDouble(&ok);
+        QVERIFY(ok);
+        QVERIFY2(relativeDifference(train, printed[i].second) < 1e-6,
+                 qPrintable(QStringLiteral("epoch %1: csv %2, printed %3")
+                                .arg(i + 1)
+                                .arg(cells[1])
+                                .arg(printed[i].second)));
+        QVERIFY(cells[2].toDouble(&ok) > 0 && ok);
+    }
+
+    // pe.csv: the seed's table, 5000 positions x 32 dimensions, to at least 7 significant digits.
+    const QStringList pe = readLines(dir.filePath(QStringLiteral("pe.csv")));
+    QCOMPARE(pe.size(), 5001);
+    QStringList header{QStringLiteral("position")};
+    for (int d = 0; d < 32; ++d)
+        header << QStringLiteral("dim_%1").arg(d);
+    QCOMPARE(pe.first(), header.join(QLatin1Char(',')));
+    const QVector<QPair<int, int>> cells{{0, 0},     {0, 1},    {1, 0},    {7, 13},   {100, 2},
+                                         {1234, 30}, {4999, 0}, {4999, 1}, {4999, 31}};
+    for (const auto &[position, dim] : cells) {
+        const QStringList row = pe[position + 1].split(QLatin1Char(','));
+        QCOMPARE(row.size(), 33);
+        QCOMPARE(row[0].toInt(), position);
+        const QString text = row[dim + 1];
+        const double expected = seedPe(position, dim, 32);
+        QVERIFY2(std::abs(text.toDouble() - expected) < 1e-6,
+                 qPrintable(QStringLiteral("pe[%1][%2] = %3, expected %4")
+                                .arg(position)
+                                .arg(dim)
+                                .arg(text)
+                                .arg(expected, 0, 'g', 10)));
+        if (position > 0) // position 0 holds the exact 0 and 1
+            QVERIFY2(significantDigits(text) >= 7, qPrintable(text));
+    }
+
+    // heatmap.png at the documented size; the checkpoint and the state_dict are written.
+    const QImage heatmap(dir.filePath(QStringLiteral("heatmap.png")));
+    QVERIFY(!heatmap.isNull());
+    QCOMPARE(heatmap.size(), QSize(1200, 700));
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("checkpoint.pt"))).size() > 0);
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("state_dict.pt"))).size() > 0);
+    // Nothing else: no leftover probe or temporary files.
+    QStringList written = entries(dir.path());
+    written.sort();
+    QCOMPARE(written, (QStringList{QStringLiteral("checkpoint.pt"), QStringLiteral("heatmap.png"),
+                                   QStringLiteral("loss.csv"), QStringLiteral("pe.csv"),
+                                   QStringLiteral("state_dict.pt")}));
+}
+
+void TestHeadlessRun::badInput_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("option");
+    QTest::newRow("--d-model 0") << QStringList{QStringLiteral("--d-model"), QStringLiteral("0")}
+                                 << QStringLiteral("--d-model");
+    QTest::newRow("--seq-len 30 --max-len 20")
+        << QStringList{QStringLiteral("--seq-len"), QStringLiteral("30"), QStringLiteral("--max-len"),
+                       QStringLiteral("20")}
+        << QStringLiteral("--seq-len");
+    QTest::newRow("--lr -1") << QStringList{QStringLiteral("--lr"), QStringLiteral("-1")}
+                             << QStringLiteral("--lr");
+    QTest::newRow("--out /proc/forbidden")
+        << QStringList{QStringLiteral("--out"), QStringLiteral("/proc/forbidden")} << QStringLiteral("--out");
+    QTest::newRow("--pe rotary") << QStringList{QStringLiteral("--pe"), QStringLiteral("rotary")}
+                                 << QStringLiteral("--pe");
+    QTest::newRow("--epochs ten") << QStringList{QStringLiteral("--epochs"), QStringLiteral("ten")}
+                                  << QStringLiteral("--epochs");
+    QTest::newRow("--batch-size 0") << QStringList{QStringLiteral("--batch-size"), QStringLiteral("0")}
+                                    << QStringLiteral("--batch-size");
+}
+
+void TestHeadlessRun::badInput() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, option);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString out = dir.filePath(QStringLiteral("out"));
+    // Small, in case a bad value were taken and a run started.
+    QStringList full{QStringLiteral("--headless"), QStringLiteral("--samples"), QStringLiteral("128")};
+    if (!args.contains(QStringLiteral("--epochs")))
+        full << QStringLiteral("--epochs") << QStringLiteral("2");
+    full += args;
+    if (!args.contains(QStringLiteral("--out")))
+        full << QStringLiteral("--out") << out;
+    const Run run = runApp(full);
+    QCOMPARE(run.exitStatus, QProcess::NormalExit);
+    QCOMPARE(run.exitCode, 2);
+    const QStringList errLines = lines(run.err);
+    QVERIFY2(errLines.size() == 1, qPrintable(run.err));
+    QVERIFY2(errLines.first().contains(option), qPrintable(run.err));
+    QVERIFY2(epochLosses(run.out).isEmpty(), qPrintable(run.out));
+    QVERIFY(!QFileInfo::exists(out));
+    QVERIFY(entries(dir.path()).isEmpty());
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/forbidden")));
+}
+
+void TestHeadlessRun::resumeContinues() {
+    const DefaultRun &first = defaultRun(0);
+    QCOMPARE(first.run.exitCode, 0);
+    const QString checkpoint = QDir(first.dir->path()).filePath(QStringLiteral("checkpoint.pt"));
+    const Run run = runApp({QStringLiteral("--headless"), QStringLiteral("--resume"), checkpoint,
+                            QStringLiteral("--epochs"), QStringLiteral("12")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const auto losses = epochLosses(run.out);
+    QCOMPARE(losses.size(), 2);
+    QCOMPARE(losses[0].first, 11);
+    QCOMPARE(losses[1].first, 12);
+    QVERIFY2(lines(run.out).first().startsWith(QStringLiteral("Epoch 11,")), qPrintable(run.out));
+    // It goes on from the trained model, not from scratch: the loss stays near the 10th epoch's.
+    const double tenth = epochLosses(first.run.out).last().second;
+    QVERIFY2(losses[0].second < 0.05 && losses[0].second < 3 * tenth, qPrintable(run.out));
+}
+
+void TestHeadlessRun::resumeGarbage() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString garbage = dir.filePath(QStringLiteral("garbage.pt"));
+    QFile file(garbage);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("not a checkpoint at all\n");
+    file.close();
+    const QString out = dir.filePath(QStringLiteral("out"));
+
+    const Run run = runApp(
+        {QStringLiteral("--headless"), QStringLiteral("--resume"), garbage, QStringLiteral("--out"), out});
+    QCOMPARE(run.exitStatus, QProcess::NormalExit);
+    QCOMPARE(run.exitCode, 2);
+    const QStringList errLines = lines(run.err);
+    QVERIFY2(errLines.size() == 1, qPrintable(run.err));
+    QVERIFY2(errLines.first().contains(garbage), qPrintable(run.err));
+    QVERIFY(epochLosses(run.out).isEmpty());
+    QVERIFY2(!QFileInfo::exists(out), "nothing is written, not even the --out folder");
+    QCOMPARE(entries(dir.path()), QStringList{QStringLiteral("garbage.pt")});
+}
+
+void TestHeadlessRun::help() {
+    const Run run = runApp({QStringLiteral("--help")});
+    QCOMPARE(run.exitStatus, QProcess::NormalExit);
+    QCOMPARE(run.exitCode, 0);
+    for (const char *option : {"--headless", "--out <dir>", "--resume <file>", "--d-model <n>", "--pe <kind>",
+                               "--max-len <n>", "--lr <x>", "--epochs <n>", "--seed <n>"})
+        QVERIFY2(run.out.contains(QLatin1String(option)), option);
+    QVERIFY(run.out.contains(QStringLiteral("Default: 32."))); // d_model's seed default
+}
+
+void TestHeadlessRun::version() {
+    const Run run = runApp({QStringLiteral("--version")});
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(lines(run.out).size(), 1);
+    QVERIFY2(lines(run.out).first().endsWith(QStringLiteral(" " POSENC_VERSION)), qPrintable(run.out));
+}
+
+QTEST_GUILESS_MAIN(TestHeadlessRun)
+#include "test_headless_run.moc"

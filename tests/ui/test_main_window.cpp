@@ -1,0 +1,763 @@
+// MainWindow: the settings drive the views live, the hover readout, Start / Pause / Resume / Stop /
+// Reset of a real training run on the worker thread, closing mid-run, exports and their errors,
+// invalid settings, a diverged run, persisted settings with command-line overrides, checkpoints
+// and the shortcuts.
+
+#include "main_window.h"
+
+#include "curves_view.h"
+#include "heatmap_view.h"
+#include "loss_view.h"
+#include "settings_panel.h"
+
+#include <qcustomplot.h>
+
+#include <QAction>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace posenc;
+using posenc::ui::MainWindow;
+using State = core::TrainingController::State;
+
+Q_DECLARE_METATYPE(MainWindow::View)
+
+namespace {
+
+// A run small enough for a test: 256 samples in batches of 8 (32 steps an epoch), max_len 64.
+core::TrainConfig smallConfig(int epochs) {
+    core::TrainConfig c;
+    c.encoding.maxLen = 64;
+    c.numSamples = 256;
+    c.valSamples = 64;
+    c.batchSize = 8;
+    c.epochs = epochs;
+    return c;
+}
+constexpr int kStepsPerEpoch = 256 / 8;
+
+// The number that follows `label ` in a readout, e.g. number(text, "wavelength").
+double number(const QString &text, const QString &label) {
+    const QRegularExpression re(QRegularExpression::escape(label) +
+                                QStringLiteral(" (-?[0-9.]+(?:e[-+]?[0-9]+)?)"));
+    const QRegularExpressionMatch m = re.match(text);
+    return m.hasMatch() ? m.captured(1).toDouble() : qQNaN();
+}
+
+// The seed's interleaved sinusoidal PE in double precision.
+double sinusoid(int position, int dim, int dModel, double base = 10000.0) {
+    const int i = dim / 2;
+    const double angle = position / std::pow(base, 2.0 * i / dModel);
+    return dim % 2 == 0 ? std::sin(angle) : std::cos(angle);
+}
+
+QString plain(const QAction *action) {
+    return action->text().remove(QLatin1Char('&'));
+}
+
+// Threads of this process whose name is `name` (QThread names the OS thread after its objectName).
+int threadsNamed(const QString &name) {
+    int count = 0;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+        if (comm.open(QIODevice::ReadOnly) && QString::fromLatin1(comm.readAll()).trimmed() == name)
+            ++count;
+    }
+    return count;
+}
+
+// Waits until the loss plot stops growing (no new batch points for `quietMs`); returns the count.
+int waitUntilQuiet(const ui::LossView *loss, int quietMs = 250, int timeoutMs = 10000) {
+    QElapsedTimer clock;
+    clock.start();
+    int last = loss->batchPointCount();
+    while (clock.elapsed() < timeoutMs) {
+        QTest::qWait(quietMs);
+        const int now = loss->batchPointCount();
+        if (now == last)
+            return now;
+        last = now;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void dModelResizesViews_data();
+    void dModelResizesViews();
+    void maxLenResizesViews();
+    void hoverReadout_data();
+    void hoverReadout();
+    void trainingFillsLossPlot();
+    void pauseHoldsAndResumeContinues();
+    void stopKeepsHistoryAndResetClears();
+    void closingMidRunJoinsWorker();
+    void exportWritesRequestedSize_data();
+    void exportWritesRequestedSize();
+    void exportToUnwritablePath();
+    void defaultExportNames();
+    void seqLenBeyondMaxLen();
+    void badLearningRate_data();
+    void badLearningRate();
+    void heatmapKeepsLastValidTable();
+    void divergedRun();
+    void settingsPersist();
+    void checkpointThroughWindow();
+    void loadGarbageCheckpoint();
+    void shortcuts();
+
+private:
+    MainWindow *m_window = nullptr;
+};
+
+void TestMainWindow::initTestCase() {
+    // QSettings go to a test folder (~/.qttest), never the user's settings.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("PosEnc Studio Tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+}
+
+void TestMainWindow::init() {
+    QSettings().clear();
+    m_window = new MainWindow;
+}
+
+void TestMainWindow::cleanup() {
+    delete m_window; // joins a live run's worker
+    m_window = nullptr;
+    QSettings().clear();
+}
+
+void TestMainWindow::dModelResizesViews_data() {
+    QTest::addColumn<QString>("how");
+    QTest::newRow("typed into the spin box") << QStringLiteral("type");
+    QTest::newRow("spin box setValue") << QStringLiteral("setValue");
+    QTest::newRow("slider") << QStringLiteral("slider");
+}
+
+void TestMainWindow::dModelResizesViews() {
+    QFETCH(QString, how);
+    ui::SettingsPanel *panel = m_window->settingsPanel();
+    core::TrainConfig c = smallConfig(1);
+    panel->setConfig(c);
+    QTRY_COMPARE(m_window->heatmapView()->positions(), 64);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 32);
+
+    if (how == QLatin1String("type")) {
+        panel->dModelBox()->selectAll();
+        QTest::keyClicks(panel->dModelBox(), QStringLiteral("48"));
+    } else if (how == QLatin1String("setValue")) {
+        panel->dModelBox()->setValue(48);
+    } else {
+        panel->dModelSlider()->setValue(48);
+        QCOMPARE(panel->dModelBox()->value(), 48);
+    }
+    // No Apply button: the views follow on their own.
+    QTRY_COMPARE(m_window->heatmapView()->dimensions(), 48);
+    QCOMPARE(m_window->heatmapView()->positions(), 64);
+    QCOMPARE(m_window->heatmapView()->encoding().dModel, 48);
+    QCOMPARE(panel->config().encoding.dModel, 48);
+
+    // The curves (dimensions 0..7) are redrawn from the d_model 48 table.
+    QCustomPlot *curves = m_window->curvesView()->plot();
+    QCOMPARE(curves->graphCount(), 8);
+    QCPGraph *dim6 = curves->graph(6);
+    QCOMPARE(dim6->data()->size(), 64);
+    const double value = dim6->data()->at(40)->value;
+    QVERIFY2(std::abs(value - sinusoid(40, 6, 48)) < 1e-5, qPrintable(QString::number(value)));
+    QVERIFY(std::abs(value - sinusoid(40, 6, 32)) > 0.1); // not the d_model 32 curve any more
+
+    // Narrower than the default curve set: only the dimensions that exist are drawn.
+    panel->dModelBox()->setValue(4);
+    QTRY_COMPARE(m_window->heatmapView()->dimensions(), 4);
+    QCOMPARE(curves->graphCount(), 4);
+}
+
+void TestMainWindow::maxLenResizesViews() {
+    ui::SettingsPanel *panel = m_window->settingsPanel();
+    panel->setConfig(smallConfig(1));
+    QTRY_COMPARE(m_window->heatmapView()->positions(), 64);
+
+    panel->maxLenBox()->setValue(100);
+    QTRY_COMPARE(m_window->heatmapView()->positions(), 100);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 32);
+    QCOMPARE(m_window->curvesView()->plot()->graph(0)->data()->size(), 100);
+
+    panel->maxLenBox()->selectAll();
+    QTest::keyClicks(panel->maxLenBox(), QStringLiteral("250"));
+    QTRY_COMPARE(m_window->heatmapView()->positions(), 250);
+    QCOMPARE(m_window->curvesView()->plot()->graph(0)->data()->size(), 250);
+}
+
+void TestMainWindow::hoverReadout_data() {
+    QTest::addColumn<int>("position");
+    QTest::addColumn<int>("dim");
+    QTest::addColumn<QString>("sinCos");
+    QTest::addColumn<int>("freqIndex");
+    QTest::newRow("position 3, dim 4 (sin, i = 2)") << 3 << 4 << QStringLiteral("sin") << 2;
+    QTest::newRow("position 3, dim 5 (cos, i = 2)") << 3 << 5 << QStringLiteral("cos") << 2;
+    QTest::newRow("position 0, dim 0 (sin, i = 0)") << 0 << 0 << QStringLiteral("sin") << 0;
+    QTest::newRow("position 17, dim 1 (cos, i = 0)") << 17 << 1 << QStringLiteral("cos") << 0;
+    QTest::newRow("position 23, dim 15 (cos, i = 7)") << 23 << 15 << QStringLiteral("cos") << 7;
+}
+
+void TestMainWindow::hoverReadout() {
+    QFETCH(int, position);
+    QFETCH(int, dim);
+    QFETCH(QString, sinCos);
+    QFETCH(int, freqIndex);
+    const int dModel = 16, maxLen = 24;
+    core::TrainConfig c = smallConfig(1);
+    c.encoding.dModel = dModel;
+    c.encoding.maxLen = maxLen;
+    c.seqLen = 20;
+    m_window->settingsPanel()->setConfig(c);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    ui::HeatmapView *heatmap = m_window->heatmapView();
+    QTRY_COMPARE(heatmap->positions(), maxLen);
+    QCOMPARE(heatmap->dimensions(), dModel);
+
+    QCustomPlot *plot = heatmap->plot();
+    plot->replot(); // lay out the axes before mapping coordinates to pixels
+    const QPoint pixel(qRound(plot->xAxis->coordToPixel(position)), qRound(plot->yAxis->coordToPixel(dim)));
+    QVERIFY2(plot->axisRect()->rect().contains(pixel), "the cell centre lies inside the map");
+    QSignalSpy readoutSpy(heatmap, &ui::HeatmapView::readoutChanged);
+    QTest::mouseMove(plot, pixel);
+    QTRY_VERIFY(!readoutSpy.isEmpty());
+
+    const QString text = readoutSpy.last().at(0).toString();
+    auto *label = heatmap->findChild<QLabel *>(QStringLiteral("readout"));
+    QVERIFY(label);
+    QCOMPARE(label->text(), text);
+    QCOMPARE(number(text, QStringLiteral("position")), double(position));
+    QCOMPARE(number(text, QStringLiteral("dimension")), double(dim));
+    QVERIFY2(text.contains(QStringLiteral("%1, i = %2").arg(sinCos).arg(freqIndex)), qPrintable(text));
+    const double wavelength = 2 * M_PI * std::pow(10000.0, 2.0 * freqIndex / dModel);
+    const double shownWavelength = number(text, QStringLiteral("wavelength"));
+    QVERIFY2(std::abs(shownWavelength - wavelength) <= 5e-4 * wavelength, qPrintable(text));
+    const double value = sinusoid(position, dim, dModel);
+    const double shownValue = number(text, QStringLiteral("value"));
+    QVERIFY2(std::abs(shownValue - value) <= 5e-4 * std::max(std::abs(value), 1e-3), qPrintable(text));
+
+    // The curves' cursor follows the hovered position, and hides when the mouse leaves.
+    QTRY_COMPARE(m_window->curvesView()->cursorPosition(), position);
+    const int other = (position + 5) % maxLen;
+    QTest::mouseMove(plot, QPoint(qRound(plot->xAxis->coordToPixel(other)), pixel.y()));
+    QTRY_COMPARE(m_window->curvesView()->cursorPosition(), other);
+    QVERIFY(label->text().startsWith(QStringLiteral("position %1 ").arg(other)));
+    QEvent leave(QEvent::Leave);
+    QApplication::sendEvent(plot, &leave);
+    QTRY_COMPARE(m_window->curvesView()->cursorPosition(), -1);
+}
+
+void TestMainWindow::trainingFillsLossPlot() {
+    const int epochs = 3;
+    m_window->settingsPanel()->setConfig(smallConfig(epochs));
+    core::TrainingController *controller = m_window->controller();
+    QSignalSpy epochSpy(controller, &core::TrainingController::epochFinished);
+    QSignalSpy finishedSpy(controller, &core::TrainingController::finished);
+    QVERIFY(m_window->startPauseAction()->isEnabled());
+
+    m_window->startPauseAction()->trigger();
+    QCOMPARE(controller->state(), State::Running);
+    QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Pause"));
+    QVERIFY(m_window->stopAction()->isEnabled());
+    QVERIFY(!m_window->settingsPanel()->dModelBox()->isEnabled()); // locked while live
+    QVERIFY(finishedSpy.wait(60000));
+
+    const auto result = finishedSpy.at(0).at(0).value<core::TrainResult>();
+    QCOMPARE(result.outcome, core::Outcome::Completed);
+    QCOMPARE(result.epochsDone, epochs);
+    QCOMPARE(epochSpy.count(), epochs);
+    ui::LossView *loss = m_window->lossView();
+    QCOMPARE(loss->epochPointCount(), epochs);
+    QCOMPARE(loss->validationPointCount(), epochs);
+    QCOMPARE(loss->batchPointCount(), epochs * kStepsPerEpoch);
+    QCOMPARE(loss->batchHistory().last().step, qint64(epochs * kStepsPerEpoch));
+
+    const auto last = epochSpy.last().at(0).value<core::EpochStats>();
+    QCOMPARE(loss->epochHistory().last().trainLoss, last.trainLoss);
+    const QString status = m_window->statusText();
+    QVERIFY2(status.contains(QStringLiteral("train %1").arg(last.trainLoss, 0, 'g', 4)), qPrintable(status));
+    QVERIFY2(status.contains(QStringLiteral("val %1").arg(last.valLoss, 0, 'g', 4)), qPrintable(status));
+    QVERIFY2(status.contains(QStringLiteral("Completed 3 epochs")), qPrintable(status));
+    QVERIFY2(status.contains(QStringLiteral("epoch 3/3 \u00b7 batch 32/32")), qPrintable(status));
+
+    QCOMPARE(controller->state(), State::Idle);
+    QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Start"));
+    QVERIFY(!m_window->stopAction()->isEnabled());
+    QVERIFY(m_window->settingsPanel()->dModelBox()->isEnabled());
+}
+
+void TestMainWindow::pauseHoldsAndResumeContinues() {
+    m_window->settingsPanel()->setConfig(smallConfig(1000));
+    core::TrainingController *controller = m_window->controller();
+    ui::LossView *loss = m_window->lossView();
+    QAction *startPause = m_window->startPauseAction();
+
+    startPause->trigger();
+    QTRY_VERIFY(loss->batchPointCount() > 0);
+    startPause->trigger();
+    QCOMPARE(controller->state(), State::Paused);
+    QCOMPARE(plain(startPause), QStringLiteral("Resume"));
+    QVERIFY(m_window->statusText().contains(QStringLiteral("Paused")));
+
+    // The batch in flight when Pause landed may still arrive; after that nothing moves.
+    const int held = waitUntilQuiet(loss);
+    QVERIFY(held > 0);
+    QTest::qWait(600);
+    QCOMPARE(loss->batchPointCount(), held);
+    QCOMPARE(controller->state(), State::Paused);
+
+    startPause->trigger();
+    QCOMPARE(controller->state(), State::Running);
+    QCOMPARE(plain(startPause), QStringLiteral("Pause"));
+    QTRY_VERIFY(loss->batchPointCount() > held + kStepsPerEpoch);
+    // Steps go on from where they were held: no gap, no repeat.
+    const auto &history = loss->batchHistory();
+    for (int i = 0; i < history.size(); ++i)
+        QCOMPARE(history[i].step, qint64(i + 1));
+
+    // A pause then Stop: the paused worker wakes up and ends.
+    startPause->trigger();
+    QCOMPARE(controller->state(), State::Paused);
+    m_window->stopAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(controller->state() == State::Idle, 1000);
+}
+
+void TestMainWindow::stopKeepsHistoryAndResetClears() {
+    m_window->settingsPanel()->setConfig(smallConfig(1000));
+    core::TrainingController *controller = m_window->controller();
+    ui::LossView *loss = m_window->lossView();
+    QSignalSpy finishedSpy(controller, &core::TrainingController::finished);
+
+    m_window->startPauseAction()->trigger();
+    QTRY_VERIFY(loss->batchPointCount() > 2 * kStepsPerEpoch);
+    m_window->stopAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(controller->state() == State::Idle, 1000);
+    QCOMPARE(finishedSpy.count(), 1);
+    const auto result = finishedSpy.at(0).at(0).value<core::TrainResult>();
+    QCOMPARE(result.outcome, core::Outcome::Stopped);
+
+    // Every step the run made is on the plot, and stays there.
+    const int kept = loss->batchPointCount();
+    QCOMPARE(qint64(kept), result.steps);
+    QCOMPARE(loss->epochPointCount(), result.epochsDone);
+    QVERIFY(result.epochsDone >= 2);
+    QTest::qWait(200);
+    QCOMPARE(loss->batchPointCount(), kept);
+    QVERIFY(
+        m_window->statusText().contains(QStringLiteral("Stopped after %1 epochs").arg(result.epochsDone)));
+    QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Start"));
+    QVERIFY(!m_window->stopAction()->isEnabled());
+
+    // Start again: a new run, the stopped one kept dimmed behind it.
+    m_window->settingsPanel()->epochsBox()->setValue(1);
+    m_window->startPauseAction()->trigger();
+    QVERIFY(finishedSpy.wait(60000));
+    QVERIFY(loss->hasPreviousRun());
+    QCOMPARE(loss->previousBatchPointCount(), kept);
+    QCOMPARE(loss->batchPointCount(), kStepsPerEpoch);
+    QCOMPARE(loss->batchHistory().first().step, qint64(1));
+    QVERIFY(loss->runLabel().startsWith(QStringLiteral("run 2")));
+
+    // Reset clears both runs.
+    m_window->resetAction()->trigger();
+    QVERIFY(!loss->hasPreviousRun());
+    QCOMPARE(loss->previousBatchPointCount(), 0);
+    QCOMPARE(loss->batchPointCount(), 0);
+    QCOMPARE(loss->epochPointCount(), 0);
+    QCOMPARE(loss->validationPointCount(), 0);
+    QVERIFY(m_window->statusText().contains(QStringLiteral("train \u2014 \u00b7 val \u2014")));
+}
+
+void TestMainWindow::closingMidRunJoinsWorker() {
+    const QString threadName = QStringLiteral("posenc-training");
+    m_window->settingsPanel()->setConfig(smallConfig(1000));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    const int threadsBefore = threadsNamed(threadName);
+    QVERIFY(threadsBefore >= 1);
+    m_window->startPauseAction()->trigger();
+    QTRY_VERIFY(m_window->lossView()->batchPointCount() > kStepsPerEpoch);
+    QCOMPARE(m_window->controller()->state(), State::Running);
+
+    QPointer<core::TrainingController> controller = m_window->controller();
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(m_window->close());
+    delete m_window;
+    m_window = nullptr;
+    const qint64 elapsed = clock.elapsed();
+    // A hang check, not a speed test: the worker stops within a batch and the thread is joined.
+    QVERIFY2(elapsed < 5000, qPrintable(QStringLiteral("closing took %1 ms").arg(elapsed)));
+    QVERIFY(controller.isNull());
+    // Qt's threads are detached: the OS thread leaves /proc a moment after wait() returned.
+    QTRY_COMPARE(threadsNamed(threadName), threadsBefore - 1);
+    // Closing saved the settings of the run.
+    core::TrainConfig saved;
+    QVERIFY(core::fromText(QSettings().value(QStringLiteral("settings/config")).toString(), &saved));
+    QCOMPARE(saved.epochs, 1000);
+    QCOMPARE(saved.numSamples, 256);
+}
+
+void TestMainWindow::exportWritesRequestedSize_data() {
+    QTest::addColumn<MainWindow::View>("view");
+    QTest::addColumn<double>("scale");
+    QTest::newRow("heatmap x1") << MainWindow::View::Heatmap << 1.0;
+    QTest::newRow("heatmap x2") << MainWindow::View::Heatmap << 2.0;
+    QTest::newRow("curves x1") << MainWindow::View::Curves << 1.0;
+    QTest::newRow("curves x2") << MainWindow::View::Curves << 2.0;
+    QTest::newRow("loss x1") << MainWindow::View::Loss << 1.0;
+    QTest::newRow("loss x2") << MainWindow::View::Loss << 2.0;
+}
+
+void TestMainWindow::exportWritesRequestedSize() {
+    QFETCH(MainWindow::View, view);
+    QFETCH(double, scale);
+    m_window->settingsPanel()->setConfig(smallConfig(1));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(m_window->defaultExportName(view));
+    QCOMPARE(m_window->exportView(view, path, 640, 360, scale), QString());
+    const QImage image(path);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), QSize(qRound(640 * scale), qRound(360 * scale)));
+    QVERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("errorBox")));
+    QVERIFY(m_window->statusText().contains(QStringLiteral("Saved %1").arg(path)));
+}
+
+void TestMainWindow::exportToUnwritablePath() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("no-such-folder/heatmap.png"));
+    const QString error = m_window->exportView(MainWindow::View::Heatmap, path, 640, 360, 1.0);
+    QVERIFY(!error.isEmpty());
+    QVERIFY2(error.contains(path), qPrintable(error));
+
+    auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("errorBox"));
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    QCOMPARE(box->text(), error);
+    QVERIFY(m_window->statusText().contains(error));
+    box->close();
+    QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("errorBox")));
+
+    QVERIFY(!QFile::exists(path));
+    QVERIFY(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
+}
+
+void TestMainWindow::defaultExportNames() {
+    core::TrainConfig c;
+    c.encoding.dModel = 32;
+    c.encoding.maxLen = 100;
+    m_window->settingsPanel()->setConfig(c);
+    QCOMPARE(m_window->defaultExportName(MainWindow::View::Heatmap),
+             QStringLiteral("pe_sinusoidal_d32_L100.png"));
+    QCOMPARE(m_window->defaultExportName(MainWindow::View::Curves),
+             QStringLiteral("curves_sinusoidal_d32_L100.png"));
+    QCOMPARE(m_window->defaultExportName(MainWindow::View::Loss, QStringLiteral("pdf")),
+             QStringLiteral("loss_sinusoidal_d32_L100.pdf"));
+    m_window->settingsPanel()->dModelBox()->setValue(48);
+    m_window->settingsPanel()->kindBox()->setCurrentText(QStringLiteral("learned"));
+    QCOMPARE(m_window->defaultExportName(MainWindow::View::Heatmap),
+             QStringLiteral("pe_learned_d48_L100.png"));
+}
+
+void TestMainWindow::seqLenBeyondMaxLen() {
+    ui::SettingsPanel *panel = m_window->settingsPanel();
+    core::TrainConfig c = smallConfig(1);
+    c.seqLen = 30;
+    c.encoding.maxLen = 20;
+    panel->setConfig(c);
+    QVERIFY2(panel->messageText().contains(
+                 QStringLiteral("sequence length 30 exceeds max_len 20 of the positional encoding")),
+             qPrintable(panel->messageText()));
+    QVERIFY(!m_window->startPauseAction()->isEnabled());
+    // The encoding itself is valid, so the heatmap follows max_len 20.
+    QTRY_COMPARE(m_window->heatmapView()->positions(), 20);
+
+    panel->maxLenBox()->setValue(30);
+    QCOMPARE(panel->messageText(), QString());
+    QVERIFY(m_window->startPauseAction()->isEnabled());
+    panel->seqLenBox()->setValue(31);
+    QVERIFY(panel->messageText().contains(QStringLiteral("sequence length 31 exceeds max_len 30")));
+    QVERIFY(!m_window->startPauseAction()->isEnabled());
+    panel->seqLenBox()->setValue(20);
+    QCOMPARE(panel->messageText(), QString());
+    QVERIFY(m_window->startPauseAction()->isEnabled());
+}
+
+void TestMainWindow::badLearningRate_data() {
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("abc") << QStringLiteral("abc")
+                         << QStringLiteral("learning rate must be a finite number above 0 (got \"abc\")");
+    QTest::newRow("-1") << QStringLiteral("-1")
+                        << QStringLiteral("learning rate must be a finite number above 0 (got -1)");
+    QTest::newRow("0") << QStringLiteral("0")
+                       << QStringLiteral("learning rate must be a finite number above 0 (got 0)");
+    QTest::newRow("empty") << QString()
+                           << QStringLiteral("learning rate must be a finite number above 0 (got \"\")");
+}
+
+void TestMainWindow::badLearningRate() {
+    QFETCH(QString, typed);
+    QFETCH(QString, message);
+    ui::SettingsPanel *panel = m_window->settingsPanel();
+    panel->setConfig(smallConfig(1));
+    QVERIFY(m_window->startPauseAction()->isEnabled());
+
+    panel->lrEdit()->selectAll();
+    if (typed.isEmpty())
+        QTest::keyClick(panel->lrEdit(), Qt::Key_Delete);
+    else
+        QTest::keyClicks(panel->lrEdit(), typed);
+    QCOMPARE(panel->lrEdit()->text(), typed);
+    QCOMPARE(panel->messageText(), message);
+    QVERIFY(!m_window->startPauseAction()->isEnabled());
+    // Space (Start) does nothing either.
+    m_window->startPauseAction()->trigger();
+    QCOMPARE(m_window->controller()->state(), State::Idle);
+
+    panel->lrEdit()->selectAll();
+    QTest::keyClicks(panel->lrEdit(), QStringLiteral("2e-3"));
+    QCOMPARE(panel->messageText(), QString());
+    QVERIFY(m_window->startPauseAction()->isEnabled());
+    QCOMPARE(panel->config().lr, 2e-3);
+}
+
+void TestMainWindow::heatmapKeepsLastValidTable() {
+    // The spin box keeps d_model within 2..4096, but max_len x d_model can still exceed the table
+    // limit: that is an invalid encoding the heatmap must not try to draw.
+    ui::SettingsPanel *panel = m_window->settingsPanel();
+    core::TrainConfig c = smallConfig(1);
+    c.encoding.maxLen = 20000;
+    panel->setConfig(c);
+    QTRY_COMPARE(m_window->heatmapView()->positions(), 20000);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 32);
+
+    panel->dModelBox()->setValue(4096);
+    QVERIFY2(panel->messageText().contains(QStringLiteral("81,920,000 values")),
+             qPrintable(panel->messageText()));
+    QVERIFY(!m_window->startPauseAction()->isEnabled());
+    QTest::qWait(50); // give a (wrong) redraw the chance to happen
+    QCOMPARE(m_window->heatmapView()->positions(), 20000);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 32);
+    QCOMPARE(m_window->heatmapView()->encoding().dModel, 32);
+
+    panel->dModelBox()->setValue(64);
+    QTRY_COMPARE(m_window->heatmapView()->dimensions(), 64);
+    QCOMPARE(panel->messageText(), QString());
+    QVERIFY(m_window->startPauseAction()->isEnabled());
+}
+
+void TestMainWindow::divergedRun() {
+    ui::SettingsPanel *panel = m_window->settingsPanel();
+    panel->setConfig(smallConfig(2));
+    panel->lrEdit()->selectAll();
+    QTest::keyClicks(panel->lrEdit(), QStringLiteral("1e30"));
+    QCOMPARE(panel->config().lr, 1e30);
+    QVERIFY(m_window->startPauseAction()->isEnabled()); // valid, just far too high
+
+    QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
+    m_window->startPauseAction()->trigger();
+    QVERIFY(finishedSpy.wait(60000));
+    const auto result = finishedSpy.at(0).at(0).value<core::TrainResult>();
+    QCOMPARE(result.outcome, core::Outcome::Diverged);
+    QVERIFY2(m_window->statusText().contains(QStringLiteral("diverged")), qPrintable(m_window->statusText()));
+
+    auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("errorBox"));
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    QCOMPARE(box->text(), result.message);
+    QVERIFY(box->text().contains(QStringLiteral("lower learning rate")));
+    box->close();
+    QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("errorBox")));
+
+    // The window stays usable: a sane rate trains.
+    QCOMPARE(m_window->controller()->state(), State::Idle);
+    QVERIFY(m_window->startPauseAction()->isEnabled());
+    QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Start"));
+    QVERIFY(panel->lrEdit()->isEnabled());
+    panel->lrEdit()->setText(QStringLiteral("0.001"));
+    panel->epochsBox()->setValue(1);
+    m_window->startPauseAction()->trigger();
+    QVERIFY(finishedSpy.wait(60000));
+    QCOMPARE(finishedSpy.last().at(0).value<core::TrainResult>().outcome, core::Outcome::Completed);
+    QCOMPARE(m_window->lossView()->batchPointCount(), kStepsPerEpoch);
+}
+
+void TestMainWindow::settingsPersist() {
+    ui::SettingsPanel *panel = m_window->settingsPanel();
+    panel->dModelBox()->setValue(48);
+    panel->epochsBox()->setValue(3);
+    QVERIFY(m_window->close()); // closeEvent saves
+    delete m_window;
+    m_window = nullptr;
+
+    {
+        MainWindow again;
+        const core::TrainConfig c = again.settingsPanel()->config();
+        QCOMPARE(c.encoding.dModel, 48);
+        QCOMPARE(c.epochs, 3);
+        QCOMPARE(c.encoding.maxLen, core::TrainConfig().encoding.maxLen);
+        QTRY_COMPARE(again.heatmapView()->dimensions(), 48);
+    }
+
+    // A command-line option wins for its own field only.
+    core::CliOptions options;
+    options.config.encoding.dModel = 64;
+    options.config.epochs = 7; // not given: the remembered 3 stays
+    options.given = {QStringLiteral("d-model")};
+    m_window = new MainWindow(options);
+    const core::TrainConfig c = m_window->settingsPanel()->config();
+    QCOMPARE(c.encoding.dModel, 64);
+    QCOMPARE(c.epochs, 3);
+    QTRY_COMPARE(m_window->heatmapView()->dimensions(), 64);
+}
+
+void TestMainWindow::checkpointThroughWindow() {
+    core::TrainConfig c = smallConfig(2);
+    c.encoding.dModel = 16;
+    c.seed = 5;
+    m_window->settingsPanel()->setConfig(c);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("run.pt"));
+    // Nothing trained yet: saving says so.
+    QVERIFY(!m_window->saveCheckpoint(path).isEmpty());
+    QVERIFY(!QFile::exists(path));
+
+    QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
+    m_window->startPauseAction()->trigger();
+    QVERIFY(finishedSpy.wait(60000));
+    QCOMPARE(m_window->saveCheckpoint(path), QString());
+    QVERIFY(QFileInfo(path).size() > 0);
+
+    MainWindow fresh;
+    QCOMPARE(fresh.settingsPanel()->config(), core::TrainConfig());
+    QCOMPARE(fresh.loadCheckpoint(path), QString());
+    QCOMPARE(fresh.settingsPanel()->config(), c);
+    QVERIFY2(fresh.startPauseAction()->text().contains(QStringLiteral("Continue")),
+             qPrintable(fresh.startPauseAction()->text()));
+    QTRY_COMPARE(fresh.heatmapView()->dimensions(), 16);
+    QVERIFY(fresh.statusText().contains(QStringLiteral("at epoch 2 of 2")));
+
+    // Continue with one more epoch: the run goes on from epoch 2 at step 64.
+    fresh.settingsPanel()->epochsBox()->setValue(3);
+    QVERIFY2(fresh.startPauseAction()->text().contains(QStringLiteral("Continue")),
+             "changing only the epochs keeps the loaded run");
+    QSignalSpy freshFinished(fresh.controller(), &core::TrainingController::finished);
+    QSignalSpy started(fresh.controller(), &core::TrainingController::runStarted);
+    fresh.startPauseAction()->trigger();
+    QVERIFY(freshFinished.wait(60000));
+    QCOMPARE(started.count(), 1);
+    QCOMPARE(started.at(0).at(1).toInt(), 2);
+    QCOMPARE(started.at(0).at(2).toLongLong(), qint64(2 * kStepsPerEpoch));
+    const auto result = freshFinished.at(0).at(0).value<core::TrainResult>();
+    QCOMPARE(result.outcome, core::Outcome::Completed);
+    QCOMPARE(result.epochsDone, 3);
+    QCOMPARE(fresh.lossView()->epochPointCount(), 1);
+    QCOMPARE(fresh.lossView()->batchPointCount(), kStepsPerEpoch);
+    QCOMPARE(fresh.lossView()->batchHistory().first().step, qint64(2 * kStepsPerEpoch + 1));
+    QVERIFY(fresh.lossView()->runLabel().contains(QStringLiteral("from epoch 2")));
+    QCOMPARE(plain(fresh.startPauseAction()), QStringLiteral("Start"));
+}
+
+void TestMainWindow::loadGarbageCheckpoint() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("garbage.pt"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("this is not a checkpoint\n");
+    file.close();
+
+    core::TrainConfig c = smallConfig(4);
+    c.encoding.dModel = 24;
+    m_window->settingsPanel()->setConfig(c);
+    const QString error = m_window->loadCheckpoint(path);
+    QVERIFY(!error.isEmpty());
+    QVERIFY2(error.contains(path), qPrintable(error));
+    QCOMPARE(m_window->settingsPanel()->config(), c);
+    QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Start"));
+
+    const QString missing = dir.filePath(QStringLiteral("missing.pt"));
+    const QString missingError = m_window->loadCheckpoint(missing);
+    QVERIFY2(missingError.contains(missing), qPrintable(missingError));
+    QCOMPARE(m_window->settingsPanel()->config(), c);
+}
+
+void TestMainWindow::shortcuts() {
+    QAction *startPause = m_window->startPauseAction();
+    QAction *stop = m_window->stopAction();
+    QCOMPARE(startPause->shortcut(), QKeySequence(Qt::Key_Space));
+    QCOMPARE(stop->shortcut(), QKeySequence(Qt::Key_Escape));
+    QCOMPARE(m_window->resetAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
+    for (QAction *action : {startPause, stop, m_window->resetAction()}) {
+        const QString keys = action->shortcut().toString(QKeySequence::NativeText);
+        QVERIFY2(action->toolTip().contains(keys), qPrintable(action->toolTip()));
+    }
+    QVERIFY(startPause->toolTip().contains(QStringLiteral("Space")));
+    QVERIFY(stop->toolTip().contains(QStringLiteral("Esc")));
+
+    QMenu *file = nullptr;
+    for (QMenu *menu : m_window->findChildren<QMenu *>())
+        if (menu->title() == QStringLiteral("&File"))
+            file = menu;
+    QVERIFY(file);
+    const auto byShortcut = [this](const QKeySequence &keys) -> QAction * {
+        for (QAction *action : m_window->findChildren<QAction *>())
+            if (action->shortcut() == keys)
+                return action;
+        return nullptr;
+    };
+    const struct {
+        QKeySequence keys;
+        const char *text;
+    } fileActions[] = {{QKeySequence(Qt::CTRL | Qt::Key_E), "Export heatmap"},
+                       {QKeySequence(Qt::CTRL | Qt::Key_S), "Save checkpoint"},
+                       {QKeySequence(Qt::CTRL | Qt::Key_O), "Load checkpoint"},
+                       {QKeySequence(Qt::CTRL | Qt::Key_Q), "Quit"}};
+    for (const auto &expected : fileActions) {
+        QAction *action = byShortcut(expected.keys);
+        QVERIFY2(action, qPrintable(expected.keys.toString()));
+        QVERIFY2(plain(action).startsWith(QLatin1String(expected.text)), qPrintable(action->text()));
+        QVERIFY2(file->actions().contains(action), expected.text);
+        QVERIFY2(action->toolTip().contains(expected.keys.toString(QKeySequence::NativeText)),
+                 qPrintable(action->toolTip()));
+    }
+
+    // The tooltip follows the action's meaning: Start, then Pause while running.
+    QVERIFY(startPause->toolTip().startsWith(QStringLiteral("Start training")));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
