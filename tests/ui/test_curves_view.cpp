@@ -1,6 +1,7 @@
 // CurvesView: one curve per chosen dimension drawn from the table, sin/cos pairs sharing a hue,
 // legend labels, parsing of the dimensions field, and the position cursor.
 
+#include "test_support.h"
 #include "curves_view.h"
 
 #include <qcustomplot.h>
@@ -13,16 +14,9 @@
 using namespace posenc;
 using posenc::ui::CurvesView;
 
-namespace {
+using posenc::testing::makeEncoding;
 
-core::EncodingConfig makeEncoding(core::PeKind kind, int dModel, int maxLen, double base = 10000.0) {
-    core::EncodingConfig encoding;
-    encoding.kind = kind;
-    encoding.dModel = dModel;
-    encoding.maxLen = maxLen;
-    encoding.base = base;
-    return encoding;
-}
+namespace {
 
 QStringList graphNames(QCustomPlot *plot) {
     QStringList names;

@@ -288,10 +288,7 @@ void TestHeadlessRun::resumeGarbage() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString garbage = dir.filePath(QStringLiteral("garbage.pt"));
-    QFile file(garbage);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("not a checkpoint at all\n");
-    file.close();
+    QVERIFY(posenc::testing::writeBytes(garbage, "not a checkpoint at all\n"));
     const QString out = dir.filePath(QStringLiteral("out"));
 
     const Run run = runApp(
@@ -324,4 +321,5 @@ void TestHeadlessRun::version() {
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessRun)
+#include "test_support.h"
 #include "test_headless_run.moc"

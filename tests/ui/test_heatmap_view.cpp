@@ -1,6 +1,7 @@
 // HeatmapView: the colour map follows the table's size, the colour range is [-1, 1] for the
 // sinusoidal kinds and the data's range otherwise, and the hover readout names the right cell.
 
+#include "test_support.h"
 #include "heatmap_view.h"
 
 #include <qcustomplot.h>
@@ -19,16 +20,9 @@ using posenc::ui::HeatmapView;
 
 Q_DECLARE_METATYPE(core::PeKind)
 
-namespace {
+using posenc::testing::makeEncoding;
 
-core::EncodingConfig makeEncoding(core::PeKind kind, int dModel, int maxLen, double base = 10000.0) {
-    core::EncodingConfig encoding;
-    encoding.kind = kind;
-    encoding.dModel = dModel;
-    encoding.maxLen = maxLen;
-    encoding.base = base;
-    return encoding;
-}
+namespace {
 
 core::PeTable handTable(int rows, int cols, const QVector<float> &values) {
     core::PeTable table;

@@ -3,6 +3,7 @@
 // invalid settings, a diverged run, persisted settings with command-line overrides, checkpoints
 // and the shortcuts.
 
+#include "test_support.h"
 #include "main_window.h"
 
 #include "curves_view.h"
@@ -695,10 +696,7 @@ void TestMainWindow::loadGarbageCheckpoint() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("garbage.pt"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("this is not a checkpoint\n");
-    file.close();
+    QVERIFY(posenc::testing::writeBytes(path, "this is not a checkpoint\n"));
 
     core::TrainConfig c = smallConfig(4);
     c.encoding.dModel = 24;
