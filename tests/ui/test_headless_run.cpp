@@ -2,6 +2,8 @@
 // the seed's "Epoch N, Loss: ..." lines, the files of --out, bad input (exit code 2, one line
 // on stderr naming the option, nothing written), --resume, --help and --version.
 
+#include "test_support.h"
+
 #include <QDir>
 #include <QFile>
 #include <QHash>
@@ -321,5 +323,4 @@ void TestHeadlessRun::version() {
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessRun)
-#include "test_support.h"
 #include "test_headless_run.moc"
