@@ -19,8 +19,10 @@ int main(int argc, char *argv[]) {
     QCoreApplication::setOrganizationName(QStringLiteral("PosEnc Studio"));
     QCoreApplication::setApplicationVersion(QStringLiteral(POSENC_VERSION));
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("See positional encodings and train the seed notebook's model with them."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Displays this help."));
+    parser.setApplicationDescription(
+        QStringLiteral("See positional encodings and train the seed notebook's model with them."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Displays this help."));
     parser.addOption(help);
     const QCommandLineOption version = parser.addVersionOption();
     posenc::core::addCliOptions(parser);
@@ -30,7 +32,8 @@ int main(int argc, char *argv[]) {
     }
     if (parser.isSet(help)) {
         // Without an application object Qt cannot name the program in the usage line.
-        out << parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("posenc-studio"));
+        out << parser.helpText().replace(QStringLiteral("<executable_name>"),
+                                         QStringLiteral("posenc-studio"));
         return 0;
     }
     if (parser.isSet(version)) {
@@ -43,9 +46,10 @@ int main(int argc, char *argv[]) {
         err << "posenc-studio: " << error << Qt::endl;
         return posenc::ui::kExitBadInput;
     }
-    if (!options.headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
-        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
-        err << "posenc-studio: no display (DISPLAY is not set); use --headless, or run the window under xvfb-run"
+    if (!options.headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+        qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        err << "posenc-studio: no display (DISPLAY is not set); use --headless, or run the window under "
+               "xvfb-run"
             << Qt::endl;
         return posenc::ui::kExitBadInput;
     }

@@ -29,54 +29,84 @@ const OptionSpec kOptions[] = {
 };
 
 QString defaultText(const TrainConfig &c, const QString &name) {
-    if (name == QLatin1String("pe")) return peKindName(c.encoding.kind);
-    if (name == QLatin1String("d-model")) return QString::number(c.encoding.dModel);
-    if (name == QLatin1String("max-len")) return QString::number(c.encoding.maxLen);
-    if (name == QLatin1String("base")) return QString::number(c.encoding.base);
-    if (name == QLatin1String("seq-len")) return QString::number(c.seqLen);
-    if (name == QLatin1String("features")) return QString::number(c.featureDim);
-    if (name == QLatin1String("samples")) return QString::number(c.numSamples);
-    if (name == QLatin1String("val-samples")) return QString::number(c.valSamples);
-    if (name == QLatin1String("layers")) return QString::number(c.layers);
-    if (name == QLatin1String("batch-size")) return QString::number(c.batchSize);
-    if (name == QLatin1String("lr")) return QString::number(c.lr);
-    if (name == QLatin1String("epochs")) return QString::number(c.epochs);
+    if (name == QLatin1String("pe"))
+        return peKindName(c.encoding.kind);
+    if (name == QLatin1String("d-model"))
+        return QString::number(c.encoding.dModel);
+    if (name == QLatin1String("max-len"))
+        return QString::number(c.encoding.maxLen);
+    if (name == QLatin1String("base"))
+        return QString::number(c.encoding.base);
+    if (name == QLatin1String("seq-len"))
+        return QString::number(c.seqLen);
+    if (name == QLatin1String("features"))
+        return QString::number(c.featureDim);
+    if (name == QLatin1String("samples"))
+        return QString::number(c.numSamples);
+    if (name == QLatin1String("val-samples"))
+        return QString::number(c.valSamples);
+    if (name == QLatin1String("layers"))
+        return QString::number(c.layers);
+    if (name == QLatin1String("batch-size"))
+        return QString::number(c.batchSize);
+    if (name == QLatin1String("lr"))
+        return QString::number(c.lr);
+    if (name == QLatin1String("epochs"))
+        return QString::number(c.epochs);
     return QString::number(c.seed);
 }
 
 // Stores `value` into the field of `c` that option `name` sets.
 void assign(TrainConfig &c, const QString &name, double number, quint64 whole, PeKind kind) {
     const int n = int(number);
-    if (name == QLatin1String("pe")) c.encoding.kind = kind;
-    else if (name == QLatin1String("d-model")) c.encoding.dModel = n;
-    else if (name == QLatin1String("max-len")) c.encoding.maxLen = n;
-    else if (name == QLatin1String("base")) c.encoding.base = number;
-    else if (name == QLatin1String("seq-len")) c.seqLen = n;
-    else if (name == QLatin1String("features")) c.featureDim = n;
-    else if (name == QLatin1String("samples")) c.numSamples = n;
-    else if (name == QLatin1String("val-samples")) c.valSamples = n;
-    else if (name == QLatin1String("layers")) c.layers = n;
-    else if (name == QLatin1String("batch-size")) c.batchSize = n;
-    else if (name == QLatin1String("lr")) c.lr = number;
-    else if (name == QLatin1String("epochs")) c.epochs = n;
-    else if (name == QLatin1String("seed")) c.seed = whole;
+    if (name == QLatin1String("pe"))
+        c.encoding.kind = kind;
+    else if (name == QLatin1String("d-model"))
+        c.encoding.dModel = n;
+    else if (name == QLatin1String("max-len"))
+        c.encoding.maxLen = n;
+    else if (name == QLatin1String("base"))
+        c.encoding.base = number;
+    else if (name == QLatin1String("seq-len"))
+        c.seqLen = n;
+    else if (name == QLatin1String("features"))
+        c.featureDim = n;
+    else if (name == QLatin1String("samples"))
+        c.numSamples = n;
+    else if (name == QLatin1String("val-samples"))
+        c.valSamples = n;
+    else if (name == QLatin1String("layers"))
+        c.layers = n;
+    else if (name == QLatin1String("batch-size"))
+        c.batchSize = n;
+    else if (name == QLatin1String("lr"))
+        c.lr = number;
+    else if (name == QLatin1String("epochs"))
+        c.epochs = n;
+    else if (name == QLatin1String("seed"))
+        c.seed = whole;
 }
 } // namespace
 
 void addCliOptions(QCommandLineParser &parser) {
     const TrainConfig defaults;
-    parser.addOption({QStringLiteral("headless"), QStringLiteral("Train without a window and print each epoch's loss.")});
-    parser.addOption({QStringLiteral("start"), QStringLiteral("Window: start training as soon as the window opens.")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("Headless: write loss.csv, pe.csv, heatmap.png, "
-                                                            "checkpoint.pt and state_dict.pt into <dir>."),
+    parser.addOption(
+        {QStringLiteral("headless"), QStringLiteral("Train without a window and print each epoch's loss.")});
+    parser.addOption(
+        {QStringLiteral("start"), QStringLiteral("Window: start training as soon as the window opens.")});
+    parser.addOption({QStringLiteral("out"),
+                      QStringLiteral("Headless: write loss.csv, pe.csv, heatmap.png, "
+                                     "checkpoint.pt and state_dict.pt into <dir>."),
                       QStringLiteral("dir")});
-    parser.addOption({QStringLiteral("resume"), QStringLiteral("Continue the run saved in checkpoint <file>."),
+    parser.addOption({QStringLiteral("resume"),
+                      QStringLiteral("Continue the run saved in checkpoint <file>."),
                       QStringLiteral("file")});
     for (const auto &o : kOptions) {
         const QString name = QString::fromLatin1(o.name);
-        parser.addOption({name,
-                          QStringLiteral("%1 Default: %2.").arg(QString::fromLatin1(o.help), defaultText(defaults, name)),
-                          QString::fromLatin1(o.valueName)});
+        parser.addOption(
+            {name,
+             QStringLiteral("%1 Default: %2.").arg(QString::fromLatin1(o.help), defaultText(defaults, name)),
+             QString::fromLatin1(o.valueName)});
     }
 }
 
@@ -127,7 +157,8 @@ bool readCliOptions(const QCommandLineParser &parser, CliOptions *options, QStri
     const auto issues = check(out.config);
     if (!issues.isEmpty()) {
         const ConfigIssue &first = issues.first();
-        const QString given = parser.isSet(first.option) ? QStringLiteral(" ") + parser.value(first.option) : QString();
+        const QString given =
+            parser.isSet(first.option) ? QStringLiteral(" ") + parser.value(first.option) : QString();
         *error = QStringLiteral("--%1%2: %3").arg(first.option, given, first.message);
         return false;
     }

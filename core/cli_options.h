@@ -11,11 +11,11 @@ namespace posenc::core {
 
 struct CliOptions {
     TrainConfig config;
-    QSet<QString> given;  // option names the user set (e.g. "d-model"), to prefill only those
+    QSet<QString> given; // option names the user set (e.g. "d-model"), to prefill only those
     bool headless = false;
-    bool autoStart = false;  // --start: the window starts training as soon as it opens
-    QString outDir;       // --out: where a headless run writes its files
-    QString resumePath;   // --resume: a checkpoint to continue
+    bool autoStart = false; // --start: the window starts training as soon as it opens
+    QString outDir;         // --out: where a headless run writes its files
+    QString resumePath;     // --resume: a checkpoint to continue
 };
 
 // Adds every option (with its help text and the seed default) to `parser`.

@@ -29,7 +29,7 @@ inline constexpr int kMaxSamples = 10000000;
 inline constexpr int kMaxLayers = 16;
 inline constexpr int kMaxEpochs = 100000;
 inline constexpr double kMaxBase = 1e12;
-inline constexpr qint64 kMaxTableValues = qint64(1) << 26;  // max_len x d_model, 256 MB of floats
+inline constexpr qint64 kMaxTableValues = qint64(1) << 26; // max_len x d_model, 256 MB of floats
 } // namespace limits
 
 // What the positional encoding looks like: kind, table size and the frequency base.

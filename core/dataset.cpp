@@ -14,9 +14,8 @@ torch::Tensor weightedSumLabels(const torch::Tensor &sequences) {
     return torch::sum(sequences * weights, {1, 2});
 }
 
-SequenceData makeSeedDataset(int samples, int seqLen, int featureDim,
-                             c10::optional<at::Generator> generator, double *labelMean,
-                             double *labelStd) {
+SequenceData makeSeedDataset(int samples, int seqLen, int featureDim, c10::optional<at::Generator> generator,
+                             double *labelMean, double *labelStd) {
     SequenceData data;
     data.sequences = torch::randn({samples, seqLen, featureDim}, generator) * kInputScale;
     const auto raw = weightedSumLabels(data.sequences);

@@ -9,11 +9,11 @@ SequenceModelImpl::SequenceModelImpl(int featureDim, const EncodingConfig &encod
     // Registration order is the seed's, so parameters are initialised from the same random stream.
     embedding = register_module("embedding", torch::nn::Linear(featureDim, encoding.dModel));
     positional_encoding = register_module(
-        "positional_encoding",
-        PositionalEncoding(encoding, at::make_generator<at::CPUGeneratorImpl>(seed)));
-    lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(encoding.dModel, encoding.dModel)
-                                                       .num_layers(layers)
-                                                       .batch_first(true)));
+        "positional_encoding", PositionalEncoding(encoding, at::make_generator<at::CPUGeneratorImpl>(seed)));
+    lstm = register_module(
+        "lstm",
+        torch::nn::LSTM(
+            torch::nn::LSTMOptions(encoding.dModel, encoding.dModel).num_layers(layers).batch_first(true)));
     fc = register_module("fc", torch::nn::Linear(encoding.dModel, 1));
 }
 

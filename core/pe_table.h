@@ -26,9 +26,9 @@ PeTable computePeTable(const EncodingConfig &config, quint64 seed = 0);
 
 // What a column of the sinusoidal formula is.
 struct PeColumnInfo {
-    bool isSin = true;      // sine or cosine
-    int freqIndex = 0;      // i in pos / base^(2i/d_model)
-    double wavelength = 0;  // 2*pi*base^(2i/d_model), in positions
+    bool isSin = true;     // sine or cosine
+    int freqIndex = 0;     // i in pos / base^(2i/d_model)
+    double wavelength = 0; // 2*pi*base^(2i/d_model), in positions
 };
 
 // The meaning of column `dim` for the sinusoidal kinds (interleaved or concatenated).

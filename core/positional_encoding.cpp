@@ -30,7 +30,7 @@ torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double bas
     case PeKind::SinusoidalConcat:
         break;
     }
-    const int sinCount = (dModel + 1) / 2;  // columns 0,2,4,... (or the first half)
+    const int sinCount = (dModel + 1) / 2; // columns 0,2,4,... (or the first half)
     const int cosCount = dModel / 2;
     const auto a = angles(maxLen, sinCount, dModel, base);
     const auto sines = torch::sin(a);

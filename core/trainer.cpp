@@ -21,28 +21,32 @@ constexpr const char *kCheckpointFormat = "posenc-studio-checkpoint-1";
 constexpr int kEvalChunk = 1024;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-QString fromStd(const std::string &s) { return QString::fromStdString(s); }
+QString fromStd(const std::string &s) {
+    return QString::fromStdString(s);
+}
 
-QString torchMessage(const std::exception &e) { return firstLine(e.what()); }
+QString torchMessage(const std::exception &e) {
+    return firstLine(e.what());
+}
 } // namespace
 
 struct Trainer::Impl {
     TrainConfig config;
     SequenceData train;
     SequenceData val;
-    mutable SequenceModel model{nullptr};  // evaluation switches eval()/train() on a const Trainer
+    mutable SequenceModel model{nullptr}; // evaluation switches eval()/train() on a const Trainer
     std::unique_ptr<torch::optim::Adam> optimizer;
-    at::Generator shuffleGen;  // continues the seed's global stream after model init
+    at::Generator shuffleGen; // continues the seed's global stream after model init
     int threads = 0;
     int epochsDone = 0;
     qint64 steps = 0;
     double lastTrain = kNaN;
     double lastVal = kNaN;
     // Where the current epoch stands, so a run stopped mid-epoch resumes at the next batch.
-    torch::Tensor order;   // this epoch's sample order; undefined between epochs
+    torch::Tensor order; // this epoch's sample order; undefined between epochs
     int nextBatch = 0;
     double epochLossSum = 0;
-    mutable std::mutex stepMutex;  // held for each batch and for every read of the model
+    mutable std::mutex stepMutex; // held for each batch and for every read of the model
 
     int batchesPerEpoch() const { return (config.numSamples + config.batchSize - 1) / config.batchSize; }
 
@@ -53,13 +57,15 @@ struct Trainer::Impl {
         double mean = 0, stdev = 0;
         train = makeSeedDataset(c.numSamples, c.seqLen, c.featureDim, c10::nullopt, &mean, &stdev);
         model = SequenceModel(c.featureDim, c.encoding, c.layers, c.seed);
-        optimizer = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr));
+        optimizer =
+            std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr));
         {
             auto global = at::detail::getDefaultCPUGenerator();
             std::lock_guard<std::mutex> lock(global.mutex());
             shuffleGen = global.clone();
         }
-        val = makeValidationSet(c.valSamples, c.seqLen, c.featureDim, validationGenerator(c.seed), mean, stdev);
+        val =
+            makeValidationSet(c.valSamples, c.seqLen, c.featureDim, validationGenerator(c.seed), mean, stdev);
     }
 
     // The order of one epoch, drawn as torch's DataLoader(shuffle=True) draws it: one int64 for
@@ -79,7 +85,8 @@ struct Trainer::Impl {
         for (int start = 0; start < n; start += kEvalChunk) {
             const int len = std::min(kEvalChunk, n - start);
             const auto out = model->forward(val.sequences.narrow(0, start, len)).view(-1);
-            sum += torch::mse_loss(out, val.labels.narrow(0, start, len), torch::Reduction::Sum).item<double>();
+            sum +=
+                torch::mse_loss(out, val.labels.narrow(0, start, len), torch::Reduction::Sum).item<double>();
         }
         model->train();
         return sum / n;
@@ -107,14 +114,30 @@ std::unique_ptr<Trainer> Trainer::create(const TrainConfig &config, QString *err
     return t;
 }
 
-const TrainConfig &Trainer::config() const { return d->config; }
-int Trainer::epochsDone() const { return d->epochsDone; }
-qint64 Trainer::steps() const { return d->steps; }
-int Trainer::batchesPerEpoch() const { return d->batchesPerEpoch(); }
-double Trainer::lastTrainLoss() const { return d->lastTrain; }
-double Trainer::lastValLoss() const { return d->lastVal; }
-void Trainer::setTotalEpochs(int epochs) { d->config.epochs = epochs; }
-void Trainer::setThreads(int threads) { d->threads = threads; }
+const TrainConfig &Trainer::config() const {
+    return d->config;
+}
+int Trainer::epochsDone() const {
+    return d->epochsDone;
+}
+qint64 Trainer::steps() const {
+    return d->steps;
+}
+int Trainer::batchesPerEpoch() const {
+    return d->batchesPerEpoch();
+}
+double Trainer::lastTrainLoss() const {
+    return d->lastTrain;
+}
+double Trainer::lastValLoss() const {
+    return d->lastVal;
+}
+void Trainer::setTotalEpochs(int epochs) {
+    d->config.epochs = epochs;
+}
+void Trainer::setThreads(int threads) {
+    d->threads = threads;
+}
 
 TrainResult Trainer::run(const Hooks &hooks) {
     TrainResult result;
@@ -151,7 +174,9 @@ TrainResult Trainer::run(const Hooks &hooks) {
                 }
                 if (hooks.shouldStop && hooks.shouldStop())
                     return finish(Outcome::Stopped, QStringLiteral("Stopped at epoch %1, batch %2 of %3.")
-                                                        .arg(epoch).arg(d->nextBatch).arg(batches));
+                                                        .arg(epoch)
+                                                        .arg(d->nextBatch)
+                                                        .arg(batches));
                 const int b = d->nextBatch;
                 double loss;
                 {
@@ -169,11 +194,17 @@ TrainResult Trainer::run(const Hooks &hooks) {
                     const auto lossTensor = torch::mse_loss(d->model->forward(x).view(-1), y);
                     loss = lossTensor.item<double>();
                     if (!std::isfinite(loss)) {
-                        const QString what = std::isnan(loss) ? QStringLiteral("NaN") : QStringLiteral("infinite");
-                        return finish(Outcome::Diverged,
-                                      QStringLiteral("Training diverged: the loss became %1 at epoch %2, batch %3 "
-                                                     "(step %4). Try a lower learning rate than %5.")
-                                          .arg(what).arg(epoch).arg(b + 1).arg(d->steps + 1).arg(d->config.lr));
+                        const QString what =
+                            std::isnan(loss) ? QStringLiteral("NaN") : QStringLiteral("infinite");
+                        return finish(
+                            Outcome::Diverged,
+                            QStringLiteral("Training diverged: the loss became %1 at epoch %2, batch %3 "
+                                           "(step %4). Try a lower learning rate than %5.")
+                                .arg(what)
+                                .arg(epoch)
+                                .arg(b + 1)
+                                .arg(d->steps + 1)
+                                .arg(d->config.lr));
                     }
                     lossTensor.backward();
                     d->optimizer->step();
@@ -297,7 +328,8 @@ std::unique_ptr<Trainer> Trainer::loadCheckpoint(const QString &path, QString *e
         torch::serialize::InputArchive archive;
         archive.load_from(bytes.constData(), size_t(bytes.size()));
         c10::IValue value;
-        if (!archive.try_read("format", value) || !value.isString() || value.toStringRef() != kCheckpointFormat)
+        if (!archive.try_read("format", value) || !value.isString() ||
+            value.toStringRef() != kCheckpointFormat)
             return fail(QStringLiteral("it is not a PosEnc Studio checkpoint"));
         TrainConfig config;
         QString why;
@@ -306,7 +338,8 @@ std::unique_ptr<Trainer> Trainer::loadCheckpoint(const QString &path, QString *e
             return fail(QStringLiteral("its settings are unreadable (%1)").arg(why));
         const QStringList problems = validate(config);
         if (!problems.isEmpty())
-            return fail(QStringLiteral("its settings are invalid: %1").arg(problems.join(QStringLiteral("; "))));
+            return fail(
+                QStringLiteral("its settings are invalid: %1").arg(problems.join(QStringLiteral("; "))));
         std::unique_ptr<Trainer> t(new Trainer);
         t->d->build(config);
         torch::serialize::InputArchive modelArchive, optimArchive;
@@ -315,7 +348,8 @@ std::unique_ptr<Trainer> Trainer::loadCheckpoint(const QString &path, QString *e
         try {
             t->d->model->load(modelArchive);
         } catch (const std::exception &e) {
-            return fail(QStringLiteral("the saved model does not match its settings (%1)").arg(torchMessage(e)));
+            return fail(
+                QStringLiteral("the saved model does not match its settings (%1)").arg(torchMessage(e)));
         }
         t->d->optimizer->load(optimArchive);
         archive.read("epochs_done", value);
@@ -335,8 +369,8 @@ std::unique_ptr<Trainer> Trainer::loadCheckpoint(const QString &path, QString *e
         t->d->epochLossSum = value.toDouble();
         if (t->d->nextBatch > 0)
             archive.read("epoch_order", t->d->order);
-        if (t->d->epochsDone < 0 || t->d->epochsDone > config.epochs || t->d->steps < 0 || t->d->nextBatch < 0 ||
-            t->d->nextBatch >= t->d->batchesPerEpoch() ||
+        if (t->d->epochsDone < 0 || t->d->epochsDone > config.epochs || t->d->steps < 0 ||
+            t->d->nextBatch < 0 || t->d->nextBatch >= t->d->batchesPerEpoch() ||
             (t->d->order.defined() && t->d->order.numel() != config.numSamples))
             return fail(QStringLiteral("its epoch position is out of range"));
         return t;
@@ -344,7 +378,8 @@ std::unique_ptr<Trainer> Trainer::loadCheckpoint(const QString &path, QString *e
         // A complete zip archive without the archive's records is another PyTorch file.
         const QString why = torchMessage(e);
         if (bytes.startsWith("PK\x03\x04") && why.contains(QLatin1String("constants.pkl")))
-            return fail(QStringLiteral("it is not a PosEnc Studio checkpoint (a state_dict or another PyTorch file?)"));
+            return fail(QStringLiteral(
+                "it is not a PosEnc Studio checkpoint (a state_dict or another PyTorch file?)"));
         return fail(QStringLiteral("the file is truncated or corrupt (%1)").arg(why));
     }
 }

@@ -19,8 +19,8 @@ public:
         std::function<void(const BatchLoss &)> onBatch;
         std::function<void(const EpochStats &)> onEpoch;
         std::function<void(const Progress &)> onProgress;
-        std::function<bool()> shouldStop;       // checked before every batch
-        std::function<void()> waitWhilePaused;  // called before every batch; blocks while paused
+        std::function<bool()> shouldStop;      // checked before every batch
+        std::function<void()> waitWhilePaused; // called before every batch; blocks while paused
     };
 
     // A fresh run: data, model and optimiser built from `config` (which must be valid).

@@ -101,9 +101,13 @@ bool TrainingController::stopAndWait(int msecs) {
     return !isLive();
 }
 
-QString TrainingController::saveCheckpoint(const QString &path) const { return m_worker->saveCheckpoint(path); }
+QString TrainingController::saveCheckpoint(const QString &path) const {
+    return m_worker->saveCheckpoint(path);
+}
 
-QString TrainingController::exportStateDict(const QString &path) const { return m_worker->exportStateDict(path); }
+QString TrainingController::exportStateDict(const QString &path) const {
+    return m_worker->exportStateDict(path);
+}
 
 QString TrainingController::loadCheckpoint(const QString &path, TrainConfig *config, int *epochsDone) {
     if (isLive())
@@ -111,8 +115,12 @@ QString TrainingController::loadCheckpoint(const QString &path, TrainConfig *con
     return m_worker->loadCheckpoint(path, config, epochsDone);
 }
 
-PeTable TrainingController::currentPeTable() const { return m_worker->currentPeTable(); }
+PeTable TrainingController::currentPeTable() const {
+    return m_worker->currentPeTable();
+}
 
-bool TrainingController::hasRun() const { return m_worker->hasTrainer(); }
+bool TrainingController::hasRun() const {
+    return m_worker->hasTrainer();
+}
 
 } // namespace posenc::core

@@ -62,7 +62,7 @@ private:
     void setState(State state);
 
     QThread m_thread;
-    TrainingWorker *m_worker = nullptr;  // lives on m_thread; deleted by QThread::finished
+    TrainingWorker *m_worker = nullptr; // lives on m_thread; deleted by QThread::finished
     State m_state = State::Idle;
 };
 

@@ -8,10 +8,14 @@ namespace posenc::core {
 
 QString outcomeName(Outcome outcome) {
     switch (outcome) {
-    case Outcome::Completed: return QStringLiteral("completed");
-    case Outcome::Stopped: return QStringLiteral("stopped");
-    case Outcome::Diverged: return QStringLiteral("diverged");
-    case Outcome::Failed: return QStringLiteral("failed");
+    case Outcome::Completed:
+        return QStringLiteral("completed");
+    case Outcome::Stopped:
+        return QStringLiteral("stopped");
+    case Outcome::Diverged:
+        return QStringLiteral("diverged");
+    case Outcome::Failed:
+        return QStringLiteral("failed");
     }
     return QStringLiteral("failed");
 }

@@ -16,21 +16,21 @@ struct BatchLoss {
 
 // What an epoch ended with.
 struct EpochStats {
-    int epoch = 0;              // 1-based
-    qint64 step = 0;            // the last step of the epoch
-    double trainLoss = 0;       // mean of the epoch's batch losses, as the seed prints it
-    double valLoss = 0;         // MSE on the validation set, after the epoch
-    double samplesPerSec = 0;   // training samples per second over the epoch
+    int epoch = 0;            // 1-based
+    qint64 step = 0;          // the last step of the epoch
+    double trainLoss = 0;     // mean of the epoch's batch losses, as the seed prints it
+    double valLoss = 0;       // MSE on the validation set, after the epoch
+    double samplesPerSec = 0; // training samples per second over the epoch
 };
 
 // Where a run is: steps done of the total, the epoch and batch, and the estimated time left.
 struct Progress {
     qint64 done = 0;
     qint64 total = 0;
-    int epoch = 0;              // 1-based epoch being trained
-    int batch = 0;              // 1-based batch within the epoch
+    int epoch = 0; // 1-based epoch being trained
+    int batch = 0; // 1-based batch within the epoch
     int batchesPerEpoch = 0;
-    double etaSeconds = -1;     // < 0 while unknown
+    double etaSeconds = -1; // < 0 while unknown
 };
 
 enum class Outcome { Completed, Stopped, Diverged, Failed };
@@ -40,9 +40,9 @@ struct TrainResult {
     Outcome outcome = Outcome::Completed;
     int epochsDone = 0;
     qint64 steps = 0;
-    double lastTrainLoss = 0;   // last completed epoch's train loss (NaN when none)
+    double lastTrainLoss = 0; // last completed epoch's train loss (NaN when none)
     double lastValLoss = 0;
-    QString message;            // for diverged / failed: what happened and what to try
+    QString message; // for diverged / failed: what happened and what to try
 };
 
 // "completed", "stopped", "diverged" or "failed".

@@ -6,11 +6,15 @@
 
 namespace posenc::core {
 
-TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) { registerMetaTypes(); }
+TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) {
+    registerMetaTypes();
+}
 
 TrainingWorker::~TrainingWorker() = default;
 
-void TrainingWorker::requestPause() { m_paused = true; }
+void TrainingWorker::requestPause() {
+    m_paused = true;
+}
 
 void TrainingWorker::resetFlags() {
     m_stop = false;
@@ -38,16 +42,20 @@ std::shared_ptr<Trainer> TrainingWorker::trainer() const {
     return m_trainer;
 }
 
-bool TrainingWorker::hasTrainer() const { return trainer() != nullptr; }
+bool TrainingWorker::hasTrainer() const {
+    return trainer() != nullptr;
+}
 
 QString TrainingWorker::saveCheckpoint(const QString &path) const {
     const auto t = trainer();
-    return t ? t->saveCheckpoint(path) : QStringLiteral("There is no trained model to save yet: start a run first.");
+    return t ? t->saveCheckpoint(path)
+             : QStringLiteral("There is no trained model to save yet: start a run first.");
 }
 
 QString TrainingWorker::exportStateDict(const QString &path) const {
     const auto t = trainer();
-    return t ? t->exportStateDict(path) : QStringLiteral("There is no trained model to export yet: start a run first.");
+    return t ? t->exportStateDict(path)
+             : QStringLiteral("There is no trained model to export yet: start a run first.");
 }
 
 QString TrainingWorker::loadCheckpoint(const QString &path, TrainConfig *loadedConfig, int *epochsDone) {

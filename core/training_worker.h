@@ -64,7 +64,7 @@ private:
     void runHeld();
     std::shared_ptr<Trainer> trainer() const;
 
-    mutable std::mutex m_trainerMutex;  // guards m_trainer (the pointer, not the run)
+    mutable std::mutex m_trainerMutex; // guards m_trainer (the pointer, not the run)
     std::shared_ptr<Trainer> m_trainer;
 
     std::atomic<bool> m_stop{false};

@@ -19,10 +19,14 @@ namespace posenc::ui {
 namespace {
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void onInterrupt(int) { g_interrupted = true; }
+extern "C" void onInterrupt(int) {
+    g_interrupted = true;
+}
 
 // Python's repr of a float: the shortest text that reads back to the same double.
-QString shortest(double x) { return QString::number(x, 'g', QLocale::FloatingPointShortest); }
+QString shortest(double x) {
+    return QString::number(x, 'g', QLocale::FloatingPointShortest);
+}
 
 // Creates `dir` if needed and proves a file can be written there; empty string or the reason.
 QString checkWritableDir(const QString &dir) {
@@ -37,7 +41,8 @@ QString checkWritableDir(const QString &dir) {
     return {};
 }
 
-QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs, const QString &dir) {
+QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
+                     const QString &dir) {
     const QDir out(dir);
     QString error = core::writeEpochCsv(epochs, out.filePath(QStringLiteral("loss.csv")));
     const core::PeTable table = trainer.peTable();
@@ -63,7 +68,8 @@ void prepareEnvironment(bool offscreen) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
         const QString dir = QDir::tempPath() + QStringLiteral("/runtime-posenc-%1").arg(getuid());
-        if (QDir().mkpath(dir) && QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+        if (QDir().mkpath(dir) &&
+            QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
             qputenv("XDG_RUNTIME_DIR", dir.toLocal8Bit());
     }
 }
@@ -99,7 +105,8 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
     hooks.shouldStop = [] { return g_interrupted.load(); };
     hooks.onEpoch = [&](const core::EpochStats &s) {
         epochs.push_back(s);
-        out << "Epoch " << s.epoch << ", Loss: " << shortest(s.trainLoss) << ", Val loss: " << shortest(s.valLoss)
+        out << "Epoch " << s.epoch << ", Loss: " << shortest(s.trainLoss)
+            << ", Val loss: " << shortest(s.valLoss)
             << ", samples/s: " << QString::number(s.samplesPerSec, 'f', 0) << Qt::endl;
     };
     const core::TrainResult result = trainer->run(hooks);
@@ -117,10 +124,13 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
             << QDir(options.outDir).absolutePath() << Qt::endl;
     }
     switch (result.outcome) {
-    case core::Outcome::Completed: return kExitOk;
-    case core::Outcome::Stopped: return kExitInterrupted;
+    case core::Outcome::Completed:
+        return kExitOk;
+    case core::Outcome::Stopped:
+        return kExitInterrupted;
     case core::Outcome::Diverged:
-    case core::Outcome::Failed: break;
+    case core::Outcome::Failed:
+        break;
     }
     return kExitTrainingFailed;
 }

@@ -103,8 +103,9 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     connect(m_controller, &core::TrainingController::runStarted, this,
             [this](const core::TrainConfig &config, int startEpoch, qint64) {
                 ++m_runCount;
-                m_loss->beginRun(startEpoch == 0 ? tr("run %1 (%2)").arg(m_runCount).arg(core::describe(config.encoding))
-                                                 : tr("run %1 (from epoch %2)").arg(m_runCount).arg(startEpoch));
+                m_loss->beginRun(startEpoch == 0
+                                     ? tr("run %1 (%2)").arg(m_runCount).arg(core::describe(config.encoding))
+                                     : tr("run %1 (from epoch %2)").arg(m_runCount).arg(startEpoch));
                 m_losses->setText(tr("train — · val —"));
             });
     connect(m_controller, &core::TrainingController::batchLosses, m_loss, &LossView::appendBatchLosses);
@@ -158,25 +159,28 @@ void MainWindow::createActions() {
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
-    QAction *exportHeatmap = add(file, tr("Export &heatmap…"), QKeySequence(Qt::CTRL | Qt::Key_E),
-                                 tr("Save the PE heatmap as PNG, JPG or PDF"),
-                                 [this] { exportViewInteractive(View::Heatmap); });
+    QAction *exportHeatmap =
+        add(file, tr("Export &heatmap…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+            tr("Save the PE heatmap as PNG, JPG or PDF"), [this] { exportViewInteractive(View::Heatmap); });
     exportHeatmap->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
     add(file, tr("Export &curves…"), {}, tr("Save the per-dimension curves as PNG, JPG or PDF"),
         [this] { exportViewInteractive(View::Curves); });
     add(file, tr("Export &loss plot…"), {}, tr("Save the loss plot as PNG, JPG or PDF"),
         [this] { exportViewInteractive(View::Loss); });
     add(file, tr("Export PE matrix as CS&V…"), {}, tr("Save the PE table: one row per position"), [this] {
-        const QString path = askPath(tr("Export PE matrix"), defaultExportName(View::Heatmap, QStringLiteral("csv")),
-                                     tr("CSV (*.csv)"), true);
+        const QString path =
+            askPath(tr("Export PE matrix"), defaultExportName(View::Heatmap, QStringLiteral("csv")),
+                    tr("CSV (*.csv)"), true);
         if (!path.isEmpty())
             report(tr("Export failed"), exportPeCsv(path), tr("Saved PE matrix to %1").arg(path));
     });
-    add(file, tr("Export loss &history as CSV…"), {}, tr("Save each epoch's train and validation loss"), [this] {
-        const QString path = askPath(tr("Export loss history"), QStringLiteral("loss.csv"), tr("CSV (*.csv)"), true);
-        if (!path.isEmpty())
-            report(tr("Export failed"), exportLossCsv(path), tr("Saved loss history to %1").arg(path));
-    });
+    add(file, tr("Export loss &history as CSV…"), {}, tr("Save each epoch's train and validation loss"),
+        [this] {
+            const QString path =
+                askPath(tr("Export loss history"), QStringLiteral("loss.csv"), tr("CSV (*.csv)"), true);
+            if (!path.isEmpty())
+                report(tr("Export failed"), exportLossCsv(path), tr("Saved loss history to %1").arg(path));
+        });
     file->addSeparator();
     add(file, tr("&Save checkpoint…"), QKeySequence(Qt::CTRL | Qt::Key_S),
         tr("Save model, optimiser, settings and epoch, to continue later"), [this] {
@@ -187,16 +191,18 @@ void MainWindow::createActions() {
         });
     add(file, tr("&Load checkpoint…"), QKeySequence(Qt::CTRL | Qt::Key_O),
         tr("Load a checkpoint; Start then continues its run"), [this] {
-            const QString path = askPath(tr("Load checkpoint"), QString(), tr("Checkpoints (*.pt);;All files (*)"), false);
+            const QString path =
+                askPath(tr("Load checkpoint"), QString(), tr("Checkpoints (*.pt);;All files (*)"), false);
             if (!path.isEmpty())
                 report(tr("Load failed"), loadCheckpoint(path), QString());
         });
-    add(file, tr("Export PyTorch &state_dict…"), {}, tr("Save the weights for torch.load and load_state_dict"), [this] {
-        const QString path = askPath(tr("Export state_dict"), QStringLiteral("state_dict.pt"),
-                                     tr("PyTorch files (*.pt *.pth)"), true);
-        if (!path.isEmpty())
-            report(tr("Export failed"), exportStateDict(path), tr("Saved state_dict to %1").arg(path));
-    });
+    add(file, tr("Export PyTorch &state_dict…"), {},
+        tr("Save the weights for torch.load and load_state_dict"), [this] {
+            const QString path = askPath(tr("Export state_dict"), QStringLiteral("state_dict.pt"),
+                                         tr("PyTorch files (*.pt *.pth)"), true);
+            if (!path.isEmpty())
+                report(tr("Export failed"), exportStateDict(path), tr("Saved state_dict to %1").arg(path));
+        });
     file->addSeparator();
     QAction *quit = add(file, tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), tr("Stop any run and quit"),
                         [this] { close(); });
@@ -213,15 +219,17 @@ void MainWindow::createActions() {
     logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     setTip(logScale, tr("Logarithmic y axis on the loss plot"));
     connect(logScale, &QAction::toggled, m_loss, &LossView::setLogScale);
-    connect(view, &QMenu::aboutToShow, logScale, [this, logScale] { logScale->setChecked(m_loss->logScale()); });
+    connect(view, &QMenu::aboutToShow, logScale,
+            [this, logScale] { logScale->setChecked(m_loss->logScale()); });
     view->addAction(findChild<QDockWidget *>()->toggleViewAction());
 
     add(help, tr("&Keyboard shortcuts"), QKeySequence::HelpContents, tr("List the shortcuts"), [this] {
-        QMessageBox::information(this, tr("Keyboard shortcuts"),
-                                 tr("Space\tStart / Pause / Resume\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
-                                    "Ctrl+E\tExport heatmap\nCtrl+S\tSave checkpoint\nCtrl+O\tLoad checkpoint\n"
-                                    "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
-                                    "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
+        QMessageBox::information(
+            this, tr("Keyboard shortcuts"),
+            tr("Space\tStart / Pause / Resume\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
+               "Ctrl+E\tExport heatmap\nCtrl+S\tSave checkpoint\nCtrl+O\tLoad checkpoint\n"
+               "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
+               "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
     });
     add(help, tr("&About PosEnc Studio"), {}, tr("Version and credits"), [this] {
         QMessageBox::about(this, tr("About PosEnc Studio"),
@@ -318,7 +326,8 @@ void MainWindow::closeEvent(QCloseEvent *event) {
 
 QString MainWindow::statusText() const {
     return QStringLiteral("%1 | %2 | %3 | %4 | %5")
-        .arg(statusBar()->currentMessage(), m_losses->text(), m_speed->text(), m_eta->text(), m_progress->text());
+        .arg(statusBar()->currentMessage(), m_losses->text(), m_speed->text(), m_eta->text(),
+             m_progress->text());
 }
 
 void MainWindow::startOrPause() {
@@ -372,7 +381,7 @@ void MainWindow::resetRun() {
 void MainWindow::refreshEncoding() {
     const core::TrainConfig config = m_settings->config();
     if (!core::validate(config.encoding).isEmpty())
-        return;  // the settings panel shows why; the views keep the last valid table
+        return; // the settings panel shows why; the views keep the last valid table
     const core::PeTable table = core::computePeTable(config.encoding, config.seed);
     m_heatmap->setTable(table, config.encoding);
     m_curves->setTable(table, config.encoding);
@@ -407,11 +416,12 @@ void MainWindow::updateActions() {
 void MainWindow::onProgress(const core::Progress &p) {
     m_progress->setRange(0, int(std::min<qint64>(p.total, INT_MAX)));
     m_progress->setValue(int(std::min<qint64>(p.done, INT_MAX)));
-    m_progress->setFormat(tr("epoch %1/%2 · batch %3/%4")
-                              .arg(p.epoch)
-                              .arg(p.batchesPerEpoch > 0 ? (p.total + p.batchesPerEpoch - 1) / p.batchesPerEpoch : 0)
-                              .arg(p.batch)
-                              .arg(p.batchesPerEpoch));
+    m_progress->setFormat(
+        tr("epoch %1/%2 · batch %3/%4")
+            .arg(p.epoch)
+            .arg(p.batchesPerEpoch > 0 ? (p.total + p.batchesPerEpoch - 1) / p.batchesPerEpoch : 0)
+            .arg(p.batch)
+            .arg(p.batchesPerEpoch));
     m_eta->setText(formatEta(p.etaSeconds));
 }
 
@@ -463,7 +473,8 @@ void MainWindow::report(const QString &title, const QString &error, const QStrin
     }
 }
 
-QString MainWindow::askPath(const QString &title, const QString &defaultName, const QString &filter, bool save) {
+QString MainWindow::askPath(const QString &title, const QString &defaultName, const QString &filter,
+                            bool save) {
     const QString start = QDir(m_lastDir).filePath(defaultName);
     const QString path = save ? QFileDialog::getSaveFileName(this, title, start, filter)
                               : QFileDialog::getOpenFileName(this, title, m_lastDir, filter);
@@ -474,24 +485,32 @@ QString MainWindow::askPath(const QString &title, const QString &defaultName, co
 
 QString MainWindow::defaultExportName(View view, const QString &suffix) const {
     const core::EncodingConfig e = m_settings->config().encoding;
-    const QString stem = QStringLiteral("%1_d%2_L%3").arg(core::peKindName(e.kind)).arg(e.dModel).arg(e.maxLen);
+    const QString stem =
+        QStringLiteral("%1_d%2_L%3").arg(core::peKindName(e.kind)).arg(e.dModel).arg(e.maxLen);
     switch (view) {
-    case View::Heatmap: return QStringLiteral("pe_%1.%2").arg(stem, suffix);
-    case View::Curves: return QStringLiteral("curves_%1.%2").arg(stem, suffix);
-    case View::Loss: return QStringLiteral("loss_%1.%2").arg(stem, suffix);
+    case View::Heatmap:
+        return QStringLiteral("pe_%1.%2").arg(stem, suffix);
+    case View::Curves:
+        return QStringLiteral("curves_%1.%2").arg(stem, suffix);
+    case View::Loss:
+        return QStringLiteral("loss_%1.%2").arg(stem, suffix);
     }
     return {};
 }
 
 QString MainWindow::exportView(View view, const QString &path, int width, int height, double scale) {
-    QCustomPlot *plot = view == View::Heatmap ? m_heatmap->plot() : view == View::Curves ? m_curves->plot() : m_loss->plot();
+    QCustomPlot *plot = view == View::Heatmap  ? m_heatmap->plot()
+                        : view == View::Curves ? m_curves->plot()
+                                               : m_loss->plot();
     const QString error = exportPlot(plot, path, width, height, scale);
     report(tr("Export failed"), error, tr("Saved %1").arg(path));
     return error;
 }
 
 void MainWindow::exportViewInteractive(View view) {
-    QCustomPlot *plot = view == View::Heatmap ? m_heatmap->plot() : view == View::Curves ? m_curves->plot() : m_loss->plot();
+    QCustomPlot *plot = view == View::Heatmap  ? m_heatmap->plot()
+                        : view == View::Curves ? m_curves->plot()
+                                               : m_loss->plot();
     ExportDialog dialog(plot, QDir(m_lastDir).filePath(defaultExportName(view)), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
@@ -499,18 +518,22 @@ void MainWindow::exportViewInteractive(View view) {
     exportView(view, dialog.path(), dialog.exportWidth(), dialog.exportHeight(), dialog.exportScale());
 }
 
-QString MainWindow::saveCheckpoint(const QString &path) { return m_controller->saveCheckpoint(path); }
+QString MainWindow::saveCheckpoint(const QString &path) {
+    return m_controller->saveCheckpoint(path);
+}
 
-QString MainWindow::exportStateDict(const QString &path) { return m_controller->exportStateDict(path); }
+QString MainWindow::exportStateDict(const QString &path) {
+    return m_controller->exportStateDict(path);
+}
 
 QString MainWindow::loadCheckpoint(const QString &path) {
     core::TrainConfig config;
     int epochs = 0;
     const QString error = m_controller->loadCheckpoint(path, &config, &epochs);
     if (!error.isEmpty())
-        return error;  // the settings and the plots stay as they were
+        return error; // the settings and the plots stay as they were
     m_settings->setConfig(config);
-    m_loadedConfig = m_settings->config();  // as the fields hold it, to compare later edits with
+    m_loadedConfig = m_settings->config(); // as the fields hold it, to compare later edits with
     m_loadedRun = true;
     refreshEncoding();
     if (config.encoding.kind == core::PeKind::Learned) {
@@ -519,8 +542,9 @@ QString MainWindow::loadCheckpoint(const QString &path) {
         m_curves->setTable(table, config.encoding);
     }
     updateActions();
-    const QString next = epochs < config.epochs ? tr("Continue (Space) trains the rest")
-                                                : tr("the run is complete: raise epochs, then Continue (Space)");
+    const QString next = epochs < config.epochs
+                             ? tr("Continue (Space) trains the rest")
+                             : tr("the run is complete: raise epochs, then Continue (Space)");
     statusBar()->showMessage(tr("Loaded %1 at epoch %2 of %3: %4")
                                  .arg(QFileInfo(path).fileName())
                                  .arg(epochs)
@@ -537,6 +561,8 @@ QString MainWindow::exportPeCsv(const QString &path) {
     return core::writePeCsv(table, path);
 }
 
-QString MainWindow::exportLossCsv(const QString &path) { return core::writeEpochCsv(m_loss->epochHistory(), path); }
+QString MainWindow::exportLossCsv(const QString &path) {
+    return core::writeEpochCsv(m_loss->epochHistory(), path);
+}
 
 } // namespace posenc::ui

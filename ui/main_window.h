@@ -84,7 +84,7 @@ private:
     QSplitter *m_vertical = nullptr;
     QSplitter *m_horizontal = nullptr;
     core::TrainingController *m_controller = nullptr;
-    QTimer *m_encodingTimer = nullptr;  // coalesces PE redraws while a slider is dragged
+    QTimer *m_encodingTimer = nullptr; // coalesces PE redraws while a slider is dragged
 
     QAction *m_startPause = nullptr;
     QAction *m_stop = nullptr;
@@ -95,8 +95,8 @@ private:
     QLabel *m_speed = nullptr;
     QLabel *m_losses = nullptr;
 
-    bool m_loadedRun = false;  // a checkpoint is loaded and Start continues it
-    core::TrainConfig m_loadedConfig;  // its settings; changing any but the epochs starts afresh
+    bool m_loadedRun = false;         // a checkpoint is loaded and Start continues it
+    core::TrainConfig m_loadedConfig; // its settings; changing any but the epochs starts afresh
     int m_runCount = 0;
     QString m_lastDir;
 };

@@ -66,13 +66,15 @@ SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent) {
     m_dModel = new QSpinBox;
     m_dModel->setRange(kMinDModel, kMaxDModel);
     m_dModel->setToolTip(tr("d_model: width of the embedding, the LSTM and the PE table (%1..%2).")
-                             .arg(kMinDModel).arg(kMaxDModel));
+                             .arg(kMinDModel)
+                             .arg(kMaxDModel));
     m_dModelSlider = new QSlider;
     encForm->addRow(tr("d_model"), withSlider(m_dModel, m_dModelSlider, kDModelSliderMax));
     m_maxLen = new QSpinBox;
     m_maxLen->setRange(kMinMaxLen, kMaxMaxLen);
     m_maxLen->setToolTip(tr("max_len: positions in the PE table (%1..%2); sequences may not be longer.")
-                             .arg(kMinMaxLen).arg(kMaxMaxLen));
+                             .arg(kMinMaxLen)
+                             .arg(kMaxMaxLen));
     m_maxLenSlider = new QSlider;
     encForm->addRow(tr("max_len"), withSlider(m_maxLen, m_maxLenSlider, kMaxLenSliderMax));
     m_base = new QDoubleSpinBox;
@@ -86,7 +88,8 @@ SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent) {
     m_dataGroup = makeGroup(tr("Data"), layout);
     m_seqLen = addSpin(m_dataGroup, tr("seq_len"), 1, kMaxMaxLen,
                        tr("Steps per sequence; at most max_len. The seed uses 20."));
-    m_features = addSpin(m_dataGroup, tr("features"), 1, kMaxFeatures, tr("Input features per step (seed: 10)."));
+    m_features =
+        addSpin(m_dataGroup, tr("features"), 1, kMaxFeatures, tr("Input features per step (seed: 10)."));
     m_samples = addSpin(m_dataGroup, tr("samples"), 1, kMaxSamples, tr("Training sequences (seed: 1000)."));
     m_valSamples = addSpin(m_dataGroup, tr("validation samples"), 1, kMaxSamples,
                            tr("Held-out sequences of the same distribution, for the validation loss."));
@@ -95,12 +98,15 @@ SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent) {
                         "the same seed gives the same losses."));
 
     m_trainingGroup = makeGroup(tr("Training"), layout);
-    m_layers = addSpin(m_trainingGroup, tr("LSTM layers"), 1, kMaxLayers, tr("Stacked LSTM layers (seed: 1)."));
-    m_batch = addSpin(m_trainingGroup, tr("batch size"), 1, kMaxSamples, tr("Sequences per Adam step (seed: 32)."));
+    m_layers =
+        addSpin(m_trainingGroup, tr("LSTM layers"), 1, kMaxLayers, tr("Stacked LSTM layers (seed: 1)."));
+    m_batch =
+        addSpin(m_trainingGroup, tr("batch size"), 1, kMaxSamples, tr("Sequences per Adam step (seed: 32)."));
     m_lr = new QLineEdit;
     m_lr->setToolTip(tr("Adam learning rate, e.g. 0.001 or 1e-3 (seed: 0.001). Too high a rate diverges."));
     static_cast<QFormLayout *>(m_trainingGroup->layout())->addRow(tr("learning rate"), m_lr);
-    m_epochs = addSpin(m_trainingGroup, tr("epochs"), 1, kMaxEpochs, tr("Passes over the training set (seed: 10)."));
+    m_epochs =
+        addSpin(m_trainingGroup, tr("epochs"), 1, kMaxEpochs, tr("Passes over the training set (seed: 10)."));
 
     m_defaults = new QPushButton(tr("Restore seed defaults"));
     m_defaults->setToolTip(tr("Set every field back to the seed notebook's values."));
@@ -128,7 +134,8 @@ SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent) {
     setConfig(core::TrainConfig{});
 }
 
-QSpinBox *SettingsPanel::addSpin(QGroupBox *group, const QString &label, int min, int max, const QString &tip) {
+QSpinBox *SettingsPanel::addSpin(QGroupBox *group, const QString &label, int min, int max,
+                                 const QString &tip) {
     auto *box = new QSpinBox;
     box->setRange(min, max);
     box->setToolTip(tip);
@@ -183,7 +190,9 @@ QStringList SettingsPanel::problems() const {
     return out;
 }
 
-QString SettingsPanel::messageText() const { return m_message->text(); }
+QString SettingsPanel::messageText() const {
+    return m_message->text();
+}
 
 void SettingsPanel::setRunLive(bool live) {
     for (QGroupBox *group : {m_encodingGroup, m_dataGroup, m_trainingGroup})
@@ -198,8 +207,10 @@ void SettingsPanel::onChanged(bool encodingTouched) {
     const core::TrainConfig c = config();
     const QStringList issues = problems();
     m_message->setText(issues.join(QLatin1Char('\n')));
-    m_lr->setStyleSheet(std::isfinite(c.lr) && c.lr > 0 ? QString() : QStringLiteral("border: 1px solid #b00020;"));
-    m_seqLen->setStyleSheet(c.seqLen > c.encoding.maxLen ? QStringLiteral("border: 1px solid #b00020;") : QString());
+    m_lr->setStyleSheet(std::isfinite(c.lr) && c.lr > 0 ? QString()
+                                                        : QStringLiteral("border: 1px solid #b00020;"));
+    m_seqLen->setStyleSheet(c.seqLen > c.encoding.maxLen ? QStringLiteral("border: 1px solid #b00020;")
+                                                         : QString());
     if (encodingTouched)
         Q_EMIT encodingChanged(c.encoding);
     Q_EMIT configChanged(c, issues);

@@ -79,7 +79,7 @@ private:
     QPushButton *m_defaults = nullptr;
     QLabel *m_message = nullptr;
     QLabel *m_liveNote = nullptr;
-    bool m_updating = false;  // true while setConfig fills the fields
+    bool m_updating = false; // true while setConfig fills the fields
 };
 
 } // namespace posenc::ui

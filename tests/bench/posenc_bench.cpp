@@ -48,14 +48,15 @@ double percentile(QVector<double> v, double p) {
 // Runs a peer script and returns its "key value ..." output as a map.
 QMap<QString, double> runPeer(const QString &script, const QStringList &args) {
     QProcess p;
-    p.start(QStringLiteral("/usr/bin/python3"), QStringList{QStringLiteral(POSENC_PEER_DIR "/") + script} + args);
+    p.start(QStringLiteral("/usr/bin/python3"),
+            QStringList{QStringLiteral(POSENC_PEER_DIR "/") + script} + args);
     QMap<QString, double> values;
     if (!p.waitForFinished(600000) || p.exitCode() != 0) {
         out << "  peer " << script << " failed: " << p.readAllStandardError().trimmed() << Qt::endl;
         return values;
     }
-    const QStringList words = QString::fromUtf8(p.readAllStandardOutput()).split(QRegularExpression(QStringLiteral("\\s+")),
-                                                                                 Qt::SkipEmptyParts);
+    const QStringList words = QString::fromUtf8(p.readAllStandardOutput())
+                                  .split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     for (int i = 0; i + 1 < words.size(); i += 2)
         values[words[i]] = words[i + 1].toDouble();
     return values;
@@ -89,8 +90,9 @@ void benchTrain(bool peers, int threads, int repeats) {
         int dModel, seqLen, batch, samples, epochs;
     };
     const Case cases[] = {{"seed", 32, 20, 32, 1000, 10}, {"wide", 256, 128, 64, 512, 1}};
-    out << "== train (LibTorch intra-op threads: " << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1"))
-        << ", median of " << repeats << ")" << Qt::endl;
+    out << "== train (LibTorch intra-op threads: "
+        << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1")) << ", median of " << repeats
+        << ")" << Qt::endl;
     for (const Case &c : cases) {
         core::TrainConfig config;
         config.encoding.dModel = c.dModel;
@@ -98,7 +100,7 @@ void benchTrain(bool peers, int threads, int repeats) {
         config.batchSize = c.batch;
         config.numSamples = c.samples;
         config.epochs = c.epochs;
-        config.valSamples = 1;  // the peer has no validation pass: time the same work
+        config.valSamples = 1; // the peer has no validation pass: time the same work
         QVector<double> secs;
         TrainFigures f;
         for (int r = 0; r < repeats; ++r) {
@@ -134,7 +136,8 @@ void benchTrain(bool peers, int threads, int repeats) {
 }
 
 void benchHeatmap(bool peers, int repeats) {
-    out << "== heatmap (compute the PE, then draw it with its colour scale and save a 1000x600 PNG; median of "
+    out << "== heatmap (compute the PE, then draw it with its colour scale and save a 1000x600 PNG; median "
+           "of "
         << repeats << ")" << Qt::endl;
     QTemporaryDir dir;
     const QList<QPair<int, int>> sizes{{100, 128}, {5000, 512}};
@@ -166,8 +169,9 @@ void benchHeatmap(bool peers, int repeats) {
             << Qt::endl;
         if (!peers)
             continue;
-        const auto v = runPeer(QStringLiteral("pe_heatmap.py"), {QString::number(size.first), QString::number(size.second),
-                                                                 dir.filePath(QStringLiteral("peer.png")), QString::number(repeats)});
+        const auto v = runPeer(QStringLiteral("pe_heatmap.py"),
+                               {QString::number(size.first), QString::number(size.second),
+                                dir.filePath(QStringLiteral("peer.png")), QString::number(repeats)});
         out << QStringLiteral("%1x%2 python   compute_ms %3 render_ms %4   speed-up x%5 (compute+render)")
                    .arg(size.first)
                    .arg(size.second)
@@ -181,8 +185,9 @@ void benchHeatmap(bool peers, int repeats) {
 }
 
 void benchUi() {
-    out << "== ui (seed config training with every view live, offscreen; timer lateness at 5 ms ticks)" << Qt::endl;
-    core::TrainConfig config;  // the seed
+    out << "== ui (seed config training with every view live, offscreen; timer lateness at 5 ms ticks)"
+        << Qt::endl;
+    core::TrainConfig config; // the seed
     const TrainFigures headless = timeTraining(config, 0);
 
     ui::MainWindow window;
@@ -228,23 +233,27 @@ void benchUi() {
 int main(int argc, char *argv[]) {
     ui::prepareEnvironment(true);
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("PosEnc Studio bench"));  // keep the user's settings apart
+    QApplication::setOrganizationName(
+        QStringLiteral("PosEnc Studio bench")); // keep the user's settings apart
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("PosEnc Studio benchmarks"));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("what"), QStringLiteral("train, heatmap, ui or all"));
-    parser.addOption({QStringLiteral("peers"), QStringLiteral("Also run the Python peers in ../shared/bench.")});
-    parser.addOption({QStringLiteral("threads"), QStringLiteral("LibTorch intra-op threads (0 = the app's choice)."),
+    parser.addOption(
+        {QStringLiteral("peers"), QStringLiteral("Also run the Python peers in ../shared/bench.")});
+    parser.addOption({QStringLiteral("threads"),
+                      QStringLiteral("LibTorch intra-op threads (0 = the app's choice)."),
                       QStringLiteral("n"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("repeats"), QStringLiteral("Repeats per figure (median)."), QStringLiteral("n"),
-                      QStringLiteral("3")});
+    parser.addOption({QStringLiteral("repeats"), QStringLiteral("Repeats per figure (median)."),
+                      QStringLiteral("n"), QStringLiteral("3")});
     parser.process(app);
     const QString what = parser.positionalArguments().value(0, QStringLiteral("all"));
     const bool peers = parser.isSet(QStringLiteral("peers"));
     const int threads = parser.value(QStringLiteral("threads")).toInt();
     const int repeats = std::max(1, parser.value(QStringLiteral("repeats")).toInt());
     if (!QStringList{"train", "heatmap", "ui", "all"}.contains(what)) {
-        fprintf(stderr, "posenc-bench: unknown benchmark \"%s\" (train, heatmap, ui or all)\n", qPrintable(what));
+        fprintf(stderr, "posenc-bench: unknown benchmark \"%s\" (train, heatmap, ui or all)\n",
+                qPrintable(what));
         return 2;
     }
     if (what == QLatin1String("train") || what == QLatin1String("all"))

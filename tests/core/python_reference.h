@@ -21,7 +21,8 @@ inline QString pythonTorchMissing() {
 // The numbers seed_reference.py prints, one per line; empty (and `error`) on failure.
 inline QVector<double> runSeedReference(const QStringList &args, QString *error) {
     QProcess p;
-    p.start(QStringLiteral(POSENC_PYTHON), QStringList{QStringLiteral(POSENC_TEST_DIR "/seed_reference.py")} + args);
+    p.start(QStringLiteral(POSENC_PYTHON),
+            QStringList{QStringLiteral(POSENC_TEST_DIR "/seed_reference.py")} + args);
     QVector<double> out;
     if (!p.waitForFinished(120000) || p.exitCode() != 0) {
         *error = QString::fromLocal8Bit(p.readAllStandardError());
@@ -35,9 +36,9 @@ inline QVector<double> runSeedReference(const QStringList &args, QString *error)
 
 } // namespace posenc::testing
 
-#define POSENC_SKIP_WITHOUT_PYTHON_TORCH()                                                          \
-    do {                                                                                            \
-        const QString why = posenc::testing::pythonTorchMissing();                                  \
-        if (!why.isEmpty())                                                                         \
-            QSKIP(qPrintable(why));                                                                 \
+#define POSENC_SKIP_WITHOUT_PYTHON_TORCH()                                                                   \
+    do {                                                                                                     \
+        const QString why = posenc::testing::pythonTorchMissing();                                           \
+        if (!why.isEmpty())                                                                                  \
+            QSKIP(qPrintable(why));                                                                          \
     } while (false)

@@ -48,7 +48,7 @@ private Q_SLOTS:
     void resumedRunEqualsUninterruptedRun_data() {
         QTest::addColumn<int>("stopAtStep");
         QTest::addColumn<int>("epochsDone");
-        QTest::newRow("between epochs") << 8 << 2;  // 128 samples / 32 = 4 batches an epoch
+        QTest::newRow("between epochs") << 8 << 2; // 128 samples / 32 = 4 batches an epoch
         QTest::newRow("mid-epoch") << 10 << 2;
     }
     void resumedRunEqualsUninterruptedRun() {
@@ -80,11 +80,16 @@ private Q_SLOTS:
     void badFilesGiveClearErrors_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("missing") << "missing.pt" << "the file does not exist";
-        QTest::newRow("empty") << "empty.pt" << "the file is empty";
-        QTest::newRow("garbage") << "garbage.pt" << "the file is truncated or corrupt";
-        QTest::newRow("truncated") << "truncated.pt" << "the file is truncated or corrupt";
-        QTest::newRow("a state_dict") << "state_dict.pt" << "not a PosEnc Studio checkpoint";
+        QTest::newRow("missing") << "missing.pt"
+                                 << "the file does not exist";
+        QTest::newRow("empty") << "empty.pt"
+                               << "the file is empty";
+        QTest::newRow("garbage") << "garbage.pt"
+                                 << "the file is truncated or corrupt";
+        QTest::newRow("truncated") << "truncated.pt"
+                                   << "the file is truncated or corrupt";
+        QTest::newRow("a state_dict") << "state_dict.pt"
+                                      << "not a PosEnc Studio checkpoint";
     }
     void badFilesGiveClearErrors() {
         QFETCH(QString, name);
@@ -101,34 +106,38 @@ private Q_SLOTS:
         QCOMPARE(t->exportStateDict(path("state_dict.pt")), QString());
 
         QVERIFY(!Trainer::loadCheckpoint(path(name), &error));
-        QVERIFY2(error.startsWith(QStringLiteral("Cannot load checkpoint %1: ").arg(path(name))), qPrintable(error));
+        QVERIFY2(error.startsWith(QStringLiteral("Cannot load checkpoint %1: ").arg(path(name))),
+                 qPrintable(error));
         QVERIFY2(error.contains(reason), qPrintable(error));
-        QVERIFY(!error.contains(QLatin1Char('\n')));  // one line, no LibTorch backtrace
+        QVERIFY(!error.contains(QLatin1Char('\n'))); // one line, no LibTorch backtrace
     }
 
     void unwritablePathsAreErrors() {
         QString error;
         auto t = Trainer::create(smallConfig(), &error);
-        QVERIFY(t->saveCheckpoint(QStringLiteral("/nonexistent-dir/c.pt")).contains(QStringLiteral("/nonexistent-dir/c.pt")));
+        QVERIFY(t->saveCheckpoint(QStringLiteral("/nonexistent-dir/c.pt"))
+                    .contains(QStringLiteral("/nonexistent-dir/c.pt")));
         QVERIFY(!t->exportStateDict(QStringLiteral("/nonexistent-dir/s.pt")).isEmpty());
     }
 
     void stateDictLoadsIntoTheSeedsPythonModel() {
         POSENC_SKIP_WITHOUT_PYTHON_TORCH();
-        EncodingConfig e;  // the seed's PE: d_model 32, max_len 5000
+        EncodingConfig e; // the seed's PE: d_model 32, max_len 5000
         SequenceModel model(10, e, 1, 3);
         QCOMPARE(saveStateDict(*model, path("seed_state.pt")), QString());
         QString error;
-        const QVector<double> python =
-            posenc::testing::runSeedReference({QStringLiteral("predict"), path("seed_state.pt"), QStringLiteral("32")}, &error);
+        const QVector<double> python = posenc::testing::runSeedReference(
+            {QStringLiteral("predict"), path("seed_state.pt"), QStringLiteral("32")}, &error);
         QVERIFY2(python.size() == 4, qPrintable(error));
         model->eval();
         torch::NoGradGuard noGrad;
         const auto x = torch::randn({4, 20, 10}, at::make_generator<at::CPUGeneratorImpl>(123));
         const auto y = model->forward(x).view(-1);
         for (int i = 0; i < 4; ++i)
-            QVERIFY2(std::abs(y[i].item<double>() - python[i]) < 1e-5,
-                     qPrintable(QStringLiteral("%1: C++ %2, Python %3").arg(i).arg(y[i].item<double>()).arg(python[i])));
+            QVERIFY2(
+                std::abs(y[i].item<double>() - python[i]) < 1e-5,
+                qPrintable(
+                    QStringLiteral("%1: C++ %2, Python %3").arg(i).arg(y[i].item<double>()).arg(python[i])));
     }
 
     void trainersStateDictIsAccepted() {
@@ -140,8 +149,8 @@ private Q_SLOTS:
         auto t = Trainer::create(c, &error);
         t->run({});
         QCOMPARE(t->exportStateDict(path("trained.pt")), QString());
-        const QVector<double> python =
-            posenc::testing::runSeedReference({QStringLiteral("predict"), path("trained.pt"), QStringLiteral("32")}, &error);
+        const QVector<double> python = posenc::testing::runSeedReference(
+            {QStringLiteral("predict"), path("trained.pt"), QStringLiteral("32")}, &error);
         QVERIFY2(python.size() == 4, qPrintable(error));
         QVERIFY(std::isfinite(python[0]));
     }

@@ -32,18 +32,29 @@ private Q_SLOTS:
         QTest::addColumn<double>("value");
         QTest::addColumn<QString>("option");
         QTest::addColumn<QString>("message");
-        QTest::newRow("d_model 0") << "dModel" << 0.0 << "d-model" << "d_model must be between 2 and 4096 (got 0)";
-        QTest::newRow("d_model 5000") << "dModel" << 5000.0 << "d-model" << "d_model must be between 2 and 4096 (got 5000)";
-        QTest::newRow("max_len 0") << "maxLen" << 0.0 << "max-len" << "max_len must be between 1 and 100000 (got 0)";
-        QTest::newRow("seq_len > max_len") << "seqLen" << 30.0 << "seq-len"
-                                           << "sequence length 30 exceeds max_len 20 of the positional encoding";
-        QTest::newRow("batch 0") << "batch" << 0.0 << "batch-size" << "batch size must be at least 1 (got 0)";
-        QTest::newRow("lr negative") << "lr" << -0.1 << "lr" << "learning rate must be a finite number above 0 (got -0.1)";
-        QTest::newRow("lr inf") << "lr" << qInf() << "lr" << "learning rate must be a finite number above 0 (got inf)";
-        QTest::newRow("epochs 0") << "epochs" << 0.0 << "epochs" << "epochs must be between 1 and 100000 (got 0)";
-        QTest::newRow("samples 0") << "samples" << 0.0 << "samples" << "samples must be between 1 and 10000000 (got 0)";
-        QTest::newRow("base 1") << "base" << 1.0 << "base" << "base must be a number above 1 and at most 1e12 (got 1)";
-        QTest::newRow("layers 0") << "layers" << 0.0 << "layers" << "LSTM layers must be between 1 and 16 (got 0)";
+        QTest::newRow("d_model 0") << "dModel" << 0.0 << "d-model"
+                                   << "d_model must be between 2 and 4096 (got 0)";
+        QTest::newRow("d_model 5000") << "dModel" << 5000.0 << "d-model"
+                                      << "d_model must be between 2 and 4096 (got 5000)";
+        QTest::newRow("max_len 0") << "maxLen" << 0.0 << "max-len"
+                                   << "max_len must be between 1 and 100000 (got 0)";
+        QTest::newRow("seq_len > max_len")
+            << "seqLen" << 30.0 << "seq-len"
+            << "sequence length 30 exceeds max_len 20 of the positional encoding";
+        QTest::newRow("batch 0") << "batch" << 0.0 << "batch-size"
+                                 << "batch size must be at least 1 (got 0)";
+        QTest::newRow("lr negative") << "lr" << -0.1 << "lr"
+                                     << "learning rate must be a finite number above 0 (got -0.1)";
+        QTest::newRow("lr inf") << "lr" << qInf() << "lr"
+                                << "learning rate must be a finite number above 0 (got inf)";
+        QTest::newRow("epochs 0") << "epochs" << 0.0 << "epochs"
+                                  << "epochs must be between 1 and 100000 (got 0)";
+        QTest::newRow("samples 0") << "samples" << 0.0 << "samples"
+                                   << "samples must be between 1 and 10000000 (got 0)";
+        QTest::newRow("base 1") << "base" << 1.0 << "base"
+                                << "base must be a number above 1 and at most 1e12 (got 1)";
+        QTest::newRow("layers 0") << "layers" << 0.0 << "layers"
+                                  << "LSTM layers must be between 1 and 16 (got 0)";
     }
     void rules() {
         QFETCH(QString, field);
@@ -51,15 +62,26 @@ private Q_SLOTS:
         QFETCH(QString, option);
         QFETCH(QString, message);
         TrainConfig c;
-        if (field == "dModel") c.encoding.dModel = int(value);
-        if (field == "maxLen") c.encoding.maxLen = int(value);
-        if (field == "seqLen") { c.seqLen = int(value); c.encoding.maxLen = 20; }
-        if (field == "batch") c.batchSize = int(value);
-        if (field == "lr") c.lr = value;
-        if (field == "epochs") c.epochs = int(value);
-        if (field == "samples") c.numSamples = int(value);
-        if (field == "base") c.encoding.base = value;
-        if (field == "layers") c.layers = int(value);
+        if (field == "dModel")
+            c.encoding.dModel = int(value);
+        if (field == "maxLen")
+            c.encoding.maxLen = int(value);
+        if (field == "seqLen") {
+            c.seqLen = int(value);
+            c.encoding.maxLen = 20;
+        }
+        if (field == "batch")
+            c.batchSize = int(value);
+        if (field == "lr")
+            c.lr = value;
+        if (field == "epochs")
+            c.epochs = int(value);
+        if (field == "samples")
+            c.numSamples = int(value);
+        if (field == "base")
+            c.encoding.base = value;
+        if (field == "layers")
+            c.layers = int(value);
         const auto issues = check(c);
         QCOMPARE(issues.size(), 1);
         QCOMPARE(issues[0].option, option);
@@ -97,7 +119,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!fromText(QStringLiteral("d_model=abc"), &back, &error));
         QCOMPARE(error, QStringLiteral("bad value \"abc\" for d_model"));
-        QVERIFY(back == c);  // untouched on failure
+        QVERIFY(back == c); // untouched on failure
     }
 
     void cliOptions_data() {
@@ -107,14 +129,18 @@ private Q_SLOTS:
         QTest::newRow("defaults") << QStringList{} << true << "";
         QTest::newRow("d-model 0") << QStringList{"--d-model", "0"} << false
                                    << "--d-model 0: d_model must be between 2 and 4096 (got 0)";
-        QTest::newRow("seq over max") << QStringList{"--seq-len", "30", "--max-len", "20"} << false
-                                      << "--seq-len 30: sequence length 30 exceeds max_len 20 of the positional encoding";
+        QTest::newRow("seq over max")
+            << QStringList{"--seq-len", "30", "--max-len", "20"} << false
+            << "--seq-len 30: sequence length 30 exceeds max_len 20 of the positional encoding";
         QTest::newRow("negative lr") << QStringList{"--lr", "-1"} << false
                                      << "--lr -1: learning rate must be a finite number above 0 (got -1)";
-        QTest::newRow("unknown pe") << QStringList{"--pe", "rotary"} << false
-                                    << "--pe rotary: expected one of sinusoidal, sinusoidal-concat, learned, none";
-        QTest::newRow("not a number") << QStringList{"--epochs", "ten"} << false << "--epochs ten: expected a whole number";
-        QTest::newRow("full set") << QStringList{"--d-model", "64", "--max-len", "200", "--pe", "learned", "--lr", "1e-2"}
+        QTest::newRow("unknown pe")
+            << QStringList{"--pe", "rotary"} << false
+            << "--pe rotary: expected one of sinusoidal, sinusoidal-concat, learned, none";
+        QTest::newRow("not a number")
+            << QStringList{"--epochs", "ten"} << false << "--epochs ten: expected a whole number";
+        QTest::newRow("full set") << QStringList{"--d-model", "64",      "--max-len", "200",
+                                                 "--pe",      "learned", "--lr",      "1e-2"}
                                   << true << "";
     }
     void cliOptions() {

@@ -51,9 +51,11 @@ private Q_SLOTS:
         QStringList names;
         for (const auto &p : model->named_parameters())
             names << QString::fromStdString(p.key());
-        QCOMPARE(names, (QStringList{"embedding.weight", "embedding.bias", "lstm.weight_ih_l0", "lstm.weight_hh_l0",
-                                     "lstm.bias_ih_l0", "lstm.bias_hh_l0", "fc.weight", "fc.bias"}));
-        QCOMPARE(model->named_parameters()["lstm.weight_ih_l0"].sizes().vec(), (std::vector<int64_t>{128, 32}));
+        QCOMPARE(names,
+                 (QStringList{"embedding.weight", "embedding.bias", "lstm.weight_ih_l0", "lstm.weight_hh_l0",
+                              "lstm.bias_ih_l0", "lstm.bias_hh_l0", "fc.weight", "fc.bias"}));
+        QCOMPARE(model->named_parameters()["lstm.weight_ih_l0"].sizes().vec(),
+                 (std::vector<int64_t>{128, 32}));
         QCOMPARE(model->named_buffers().size(), size_t(1));
         QVERIFY(model->named_buffers().contains("positional_encoding.pe"));
     }
@@ -82,7 +84,7 @@ private Q_SLOTS:
         sgd.step();
         const auto moved = (model->positional_encoding->table() - before).abs().sum(1);
         QVERIFY(moved[0].item<double>() > 0);   // positions 0..5 were used
-        QCOMPARE(moved[9].item<double>(), 0.0);  // position 9 was not
+        QCOMPARE(moved[9].item<double>(), 0.0); // position 9 was not
     }
 };
 

@@ -64,8 +64,8 @@ private Q_SLOTS:
 
     void seedLayoutAtKnownCells() {
         const auto pe = positionalEncoding(PeKind::Sinusoidal, 100, 32, 10000.0);
-        QCOMPARE(pe[0][0].item<float>(), 0.0f);  // sin(0)
-        QCOMPARE(pe[0][1].item<float>(), 1.0f);  // cos(0)
+        QCOMPARE(pe[0][0].item<float>(), 0.0f); // sin(0)
+        QCOMPARE(pe[0][1].item<float>(), 1.0f); // cos(0)
         QCOMPARE(pe[1][0].item<float>(), float(std::sin(1.0)));
         QCOMPARE(pe[1][1].item<float>(), float(std::cos(1.0)));
         // Column 4 is the sine of pair i=2: pos / 10000^(4/32).
@@ -127,7 +127,7 @@ private Q_SLOTS:
         QCOMPARE(info.freqIndex, 1);
         QVERIFY(std::abs(info.wavelength - 2 * M_PI * std::pow(10000.0, 0.2)) < 1e-9);
         c.kind = PeKind::SinusoidalConcat;
-        QCOMPARE(columnInfo(c, 5).isSin, false);  // d=10: columns 0..4 sin, 5..9 cos
+        QCOMPARE(columnInfo(c, 5).isSin, false); // d=10: columns 0..4 sin, 5..9 cos
         QCOMPARE(columnInfo(c, 5).freqIndex, 0);
         EncodingConfig invalid = c;
         invalid.dModel = 1;

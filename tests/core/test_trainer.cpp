@@ -50,7 +50,8 @@ private Q_SLOTS:
     void reproducesTheSeedNotebook() {
         POSENC_SKIP_WITHOUT_PYTHON_TORCH();
         QString error;
-        const QVector<double> python = posenc::testing::runSeedReference({QStringLiteral("train"), QStringLiteral("0")}, &error);
+        const QVector<double> python =
+            posenc::testing::runSeedReference({QStringLiteral("train"), QStringLiteral("0")}, &error);
         QVERIFY2(python.size() == 10, qPrintable(error));
         const Run cpp = train(TrainConfig{});
         QCOMPARE(cpp.epochs.size(), 10);
@@ -59,7 +60,9 @@ private Q_SLOTS:
             // (ours is evaluated in double), so the losses agree to ~1e-6 relative.
             const double rel = std::abs(cpp.epochs[e].trainLoss - python[e]) / python[e];
             QVERIFY2(rel < 1e-4, qPrintable(QStringLiteral("epoch %1: C++ %2, Python %3")
-                                               .arg(e + 1).arg(cpp.epochs[e].trainLoss, 0, 'g', 10).arg(python[e], 0, 'g', 10)));
+                                                .arg(e + 1)
+                                                .arg(cpp.epochs[e].trainLoss, 0, 'g', 10)
+                                                .arg(python[e], 0, 'g', 10)));
         }
     }
 
@@ -75,10 +78,11 @@ private Q_SLOTS:
         const Run run = train(c);
         QCOMPARE(run.result.outcome, Outcome::Completed);
         QCOMPARE(run.result.epochsDone, 10);
-        QCOMPARE(run.result.steps, qint64(10 * 32));  // ceil(1000 / 32) batches an epoch
+        QCOMPARE(run.result.steps, qint64(10 * 32)); // ceil(1000 / 32) batches an epoch
         QCOMPARE(run.batches.size(), 320);
-        QVERIFY2(run.epochs.last().trainLoss < 0.05, qPrintable(QString::number(run.epochs.last().trainLoss)));
-        QVERIFY(run.epochs.first().trainLoss > 0.5);  // it really learned something
+        QVERIFY2(run.epochs.last().trainLoss < 0.05,
+                 qPrintable(QString::number(run.epochs.last().trainLoss)));
+        QVERIFY(run.epochs.first().trainLoss > 0.5); // it really learned something
         QVERIFY(run.epochs.last().valLoss < 0.1);
         // The epoch's train loss is the mean of its batch losses, as the seed prints it.
         double sum = 0;
@@ -107,7 +111,7 @@ private Q_SLOTS:
         QVERIFY(run.result.message.contains(QStringLiteral("batch %1").arg(run.result.steps + 1)));
         QVERIFY(run.result.message.contains(QStringLiteral("lower learning rate")));
         for (const BatchLoss &b : run.batches)
-            QVERIFY(std::isfinite(b.loss));  // the bad loss is never reported as a point
+            QVERIFY(std::isfinite(b.loss)); // the bad loss is never reported as a point
     }
 
     void stopLandsAtTheNextBatch() {
@@ -118,7 +122,7 @@ private Q_SLOTS:
         QCOMPARE(run.result.outcome, Outcome::Stopped);
         QCOMPARE(run.result.steps, qint64(5));
         QCOMPARE(run.batches.size(), 5);
-        QCOMPARE(run.result.epochsDone, 1);  // small(): 3 batches an epoch
+        QCOMPARE(run.result.epochsDone, 1); // small(): 3 batches an epoch
     }
 
     void pauseHookRunsBeforeEveryBatch() {
@@ -174,7 +178,8 @@ private Q_SLOTS:
         c.seqLen = 6000;
         QString error;
         QVERIFY(!Trainer::create(c, &error));
-        QCOMPARE(error, QStringLiteral("sequence length 6000 exceeds max_len 5000 of the positional encoding"));
+        QCOMPARE(error,
+                 QStringLiteral("sequence length 6000 exceeds max_len 5000 of the positional encoding"));
     }
 
     void learnedTableStartsAsPreviewed() {

@@ -49,7 +49,7 @@ private Q_SLOTS:
         const QVector<BatchLoss> all = collect(batches);
         QCOMPARE(all.size(), 3 * 32);
         for (int i = 0; i < all.size(); ++i)
-            QCOMPARE(all[i].step, qint64(i + 1));  // every step, in order, none twice
+            QCOMPARE(all[i].step, qint64(i + 1)); // every step, in order, none twice
         // Throttled: far fewer emissions than steps (about one per 33 ms, plus one per epoch).
         QVERIFY2(batches.size() < all.size() / 2, qPrintable(QString::number(batches.size())));
 
@@ -80,7 +80,7 @@ private Q_SLOTS:
         QVERIFY(batches.wait(30000));
         controller.pause();
         QCOMPARE(controller.state(), State::Paused);
-        QTest::qWait(300);  // the worker reaches its pause point within a batch and flushes
+        QTest::qWait(300); // the worker reaches its pause point within a batch and flushes
         const int held = collect(batches).size();
         QTest::qWait(400);
         QCOMPARE(collect(batches).size(), held);
@@ -112,7 +112,7 @@ private Q_SLOTS:
         QVERIFY(batches.wait(30000));
         QElapsedTimer clock;
         clock.start();
-        delete controller;  // must stop and join, not hang for 1000 epochs
+        delete controller; // must stop and join, not hang for 1000 epochs
         QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
     }
 
@@ -133,7 +133,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         TrainingController controller;
         QSignalSpy finished(&controller, &TrainingController::finished);
-        QVERIFY(!controller.saveCheckpoint(dir.filePath("none.pt")).isEmpty());  // nothing trained yet
+        QVERIFY(!controller.saveCheckpoint(dir.filePath("none.pt")).isEmpty()); // nothing trained yet
         controller.start(quick(2));
         QVERIFY(finished.wait(30000));
         QCOMPARE(controller.saveCheckpoint(dir.filePath("c.pt")), QString());

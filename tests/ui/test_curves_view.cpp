@@ -1,8 +1,8 @@
 // CurvesView: one curve per chosen dimension drawn from the table, sin/cos pairs sharing a hue,
 // legend labels, parsing of the dimensions field, and the position cursor.
 
-#include "test_support.h"
 #include "curves_view.h"
+#include "test_support.h"
 
 #include <qcustomplot.h>
 

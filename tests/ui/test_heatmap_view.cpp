@@ -1,8 +1,8 @@
 // HeatmapView: the colour map follows the table's size, the colour range is [-1, 1] for the
 // sinusoidal kinds and the data's range otherwise, and the hover readout names the right cell.
 
-#include "test_support.h"
 #include "heatmap_view.h"
+#include "test_support.h"
 
 #include <qcustomplot.h>
 

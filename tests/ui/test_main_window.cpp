@@ -3,8 +3,8 @@
 // invalid settings, a diverged run, persisted settings with command-line overrides, checkpoints
 // and the shortcuts.
 
-#include "test_support.h"
 #include "main_window.h"
+#include "test_support.h"
 
 #include "curves_view.h"
 #include "heatmap_view.h"
