@@ -18,6 +18,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -293,7 +294,7 @@ void MainWindow::restoreSettings(const core::CliOptions &options) {
     }
     m_settings->setConfig(config);
     if (!restoreGeometry(s.value(kGeometryKey).toByteArray()))
-        resize(1600, 1000);
+        resize(QSize(1600, 1000).boundedTo(screen()->availableGeometry().size() * 0.95));
     restoreState(s.value(kStateKey).toByteArray());
     if (!m_vertical->restoreState(s.value(kSplitVKey).toByteArray()))
         m_vertical->setSizes({450, 450});

@@ -113,6 +113,8 @@ ExportDialog::ExportDialog(QCustomPlot *plot, const QString &defaultPath, QWidge
 
     m_path = new QLineEdit(defaultPath, this);
     m_path->setObjectName(QStringLiteral("path"));
+    m_path->setMinimumWidth(m_path->fontMetrics().horizontalAdvance(QLatin1Char('x')) *
+                            60); // a whole path shows
     m_path->setToolTip(tr("The file to write; .png, .jpg or .pdf decides the format"));
     auto *browseButton = new QPushButton(tr("Browse…"), this);
     browseButton->setToolTip(tr("Choose the file with a file dialog"));
