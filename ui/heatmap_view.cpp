@@ -126,6 +126,9 @@ void HeatmapView::setTable(const core::PeTable &table, const core::EncodingConfi
     const int rows = table.rows, cols = table.cols;
 
     QCPColorMapData *data = m_map->data();
+    // A new size shows the whole table; the same size (a learned table refreshing each epoch, a
+    // new base) keeps the user's zoom.
+    const bool resized = data->keySize() != rows || data->valueSize() != cols;
     data->setSize(rows, cols);
     data->setRange(cellCentres(rows), cellCentres(cols));
     // Walk the map's own storage order (dimension-major) so the writes are sequential.
@@ -158,7 +161,10 @@ void HeatmapView::setTable(const core::PeTable &table, const core::EncodingConfi
         m_readout->setText(text);
         Q_EMIT readoutChanged(text);
     }
-    resetView();
+    if (resized)
+        resetView();
+    else
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 int HeatmapView::positions() const {
