@@ -233,13 +233,21 @@ void CurvesView::rebuild() {
 }
 
 void CurvesView::fitValueAxis() {
+    // Sinusoids always get their full [-1, 1]; a learned table's small values get the data's range.
+    const bool sinusoidal = core::isSinusoidal(m_encoding.kind);
     QCPRange range(-1.1, 1.1);
+    bool any = sinusoidal;
     for (int i = 0; i < m_plot->graphCount(); ++i) {
         bool found = false;
         const QCPRange r = m_plot->graph(i)->getValueRange(found);
-        if (found)
-            range.expand(QCPRange(r.lower - 0.05 * r.size(), r.upper + 0.05 * r.size()));
+        if (!found)
+            continue;
+        const QCPRange padded(r.lower - 0.05 * r.size(), r.upper + 0.05 * r.size());
+        range = any ? range.expanded(padded) : padded;
+        any = true;
     }
+    if (range.size() <= 0)
+        range = QCPRange(range.lower - 1, range.upper + 1); // all zeros (`none`)
     m_plot->yAxis->setRange(range);
 }
 

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void dimensionsBeyondDModelAreDropped();
     void defaultRanges_data();
     void defaultRanges();
+    void learnedValuesFillTheValueAxis();
     void doubleClickResetsView();
     void cursorFollowsPosition();
     void labelsAndTitle();
@@ -238,6 +239,27 @@ void TestCurvesView::defaultRanges() {
     m_view->setTable(core::computePeTable(encoding), encoding);
     QCOMPARE(m_view->plot()->xAxis->range(), QCPRange(0, xUpper));
     QCOMPARE(m_view->plot()->yAxis->range(), QCPRange(-1.1, 1.1));
+}
+
+void TestCurvesView::learnedValuesFillTheValueAxis() {
+    // A learned table starts at N(0, 0.02^2): on a [-1.1, 1.1] axis its curves would be flat lines.
+    const auto encoding = makeEncoding(core::PeKind::Learned, 16, 300);
+    const core::PeTable table = core::computePeTable(encoding, 4);
+    m_view->setTable(table, encoding);
+    float lo = 0, hi = 0;
+    for (int p = 0; p < 300; ++p)
+        for (int d = 0; d < 8; ++d) {
+            lo = std::min(lo, table.at(p, d));
+            hi = std::max(hi, table.at(p, d));
+        }
+    const QCPRange range = m_view->plot()->yAxis->range();
+    QVERIFY2(range.lower <= lo && range.upper >= hi,
+             qPrintable(QStringLiteral("%1..%2").arg(range.lower).arg(range.upper)));
+    QVERIFY2(range.size() < 3 * (hi - lo), qPrintable(QString::number(range.size())));
+
+    const auto none = makeEncoding(core::PeKind::None, 16, 300);
+    m_view->setTable(core::computePeTable(none), none);
+    QCOMPARE(m_view->plot()->yAxis->range(), QCPRange(-1, 1)); // zeros, centred
 }
 
 void TestCurvesView::doubleClickResetsView() {
