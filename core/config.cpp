@@ -101,6 +101,9 @@ QVector<ConfigIssue> check(const TrainConfig &c) {
         out.push_back(
             {"lr", QStringLiteral("learning rate must be a finite number above 0 (got %1)").arg(c.lr)});
     checkRange(out, "epochs", "epochs", c.epochs, 1, kMaxEpochs);
+    if (c.seed > quint64(kMaxSeed))
+        out.push_back(
+            {"seed", QStringLiteral("seed must be between 0 and %1 (got %2)").arg(kMaxSeed).arg(c.seed)});
     return out;
 }
 

@@ -28,6 +28,7 @@ inline constexpr int kMaxFeatures = 4096;
 inline constexpr int kMaxSamples = 10000000;
 inline constexpr int kMaxLayers = 16;
 inline constexpr int kMaxEpochs = 100000;
+inline constexpr qint64 kMaxSeed = 2147483647; // what a spin box holds, so CLI, GUI and files agree
 inline constexpr double kMaxBase = 1e12;
 inline constexpr qint64 kMaxTableValues = qint64(1) << 26; // max_len x d_model, 256 MB of floats
 } // namespace limits

@@ -14,7 +14,6 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include <climits>
 #include <cmath>
 
 namespace posenc::ui {
@@ -93,7 +92,7 @@ SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent) {
     m_samples = addSpin(m_dataGroup, tr("samples"), 1, kMaxSamples, tr("Training sequences (seed: 1000)."));
     m_valSamples = addSpin(m_dataGroup, tr("validation samples"), 1, kMaxSamples,
                            tr("Held-out sequences of the same distribution, for the validation loss."));
-    m_seed = addSpin(m_dataGroup, tr("seed"), 0, INT_MAX,
+    m_seed = addSpin(m_dataGroup, tr("seed"), 0, int(kMaxSeed),
                      tr("Random seed of the data, the initial weights and the shuffling: "
                         "the same seed gives the same losses."));
 
@@ -174,7 +173,7 @@ void SettingsPanel::setConfig(const core::TrainConfig &c) {
     m_features->setValue(c.featureDim);
     m_samples->setValue(c.numSamples);
     m_valSamples->setValue(c.valSamples);
-    m_seed->setValue(int(std::min<quint64>(c.seed, INT_MAX)));
+    m_seed->setValue(int(std::min<quint64>(c.seed, quint64(core::limits::kMaxSeed))));
     m_layers->setValue(c.layers);
     m_batch->setValue(c.batchSize);
     m_lr->setText(QLocale::c().toString(c.lr, 'g', 6));
