@@ -16,6 +16,8 @@
 #include <cmath>
 #include <memory>
 
+#include <csignal>
+
 namespace {
 
 const QString kApp = QStringLiteral(POSENC_APP);
@@ -104,6 +106,7 @@ private Q_SLOTS:
     void badInput();
     void resumeContinues();
     void resumeGarbage();
+    void ctrlCStopsAndStillWrites();
     void help();
     void version();
 
@@ -320,6 +323,35 @@ void TestHeadlessRun::version() {
     QCOMPARE(run.exitCode, 0);
     QCOMPARE(lines(run.out).size(), 1);
     QVERIFY2(lines(run.out).first().endsWith(QStringLiteral(" " POSENC_VERSION)), qPrintable(run.out));
+}
+
+void TestHeadlessRun::ctrlCStopsAndStillWrites() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess process;
+    process.start(kApp, {QStringLiteral("--headless"), QStringLiteral("--samples"), QStringLiteral("128"),
+                         QStringLiteral("--epochs"), QStringLiteral("100000"), QStringLiteral("--out"),
+                         dir.path()});
+    QVERIFY(process.waitForStarted(10000));
+    QString out;
+    while (!out.contains(QStringLiteral("Epoch 2,")) && process.waitForReadyRead(60000))
+        out += QString::fromUtf8(process.readAllStandardOutput());
+    QVERIFY2(out.contains(QStringLiteral("Epoch 2,")), qPrintable(out));
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(30000));
+    out += QString::fromUtf8(process.readAllStandardOutput());
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 130);
+    const int epochs = epochLosses(out).size();
+    QVERIFY(epochs >= 2 && epochs < 100000);
+    // Every completed epoch is in loss.csv, and the checkpoint can continue the run.
+    QCOMPARE(readLines(dir.filePath(QStringLiteral("loss.csv"))).size(), epochs + 1);
+    const Run resumed = runApp({QStringLiteral("--headless"), QStringLiteral("--resume"),
+                                dir.filePath(QStringLiteral("checkpoint.pt")), QStringLiteral("--epochs"),
+                                QString::number(epochs + 1)});
+    QCOMPARE(resumed.exitCode, 0);
+    QCOMPARE(epochLosses(resumed.out).size(), 1);
+    QCOMPARE(epochLosses(resumed.out).first().first, epochs + 1);
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessRun)
