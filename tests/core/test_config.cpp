@@ -139,6 +139,9 @@ private Q_SLOTS:
             << "--pe rotary: expected one of sinusoidal, sinusoidal-concat, learned, none";
         QTest::newRow("not a number")
             << QStringList{"--epochs", "ten"} << false << "--epochs ten: expected a whole number";
+        QTest::newRow("seed too big")
+            << QStringList{"--seed", "4294967296"} << false
+            << "--seed 4294967296: seed must be between 0 and 2147483647 (got 4294967296)";
         QTest::newRow("full set") << QStringList{"--d-model", "64",      "--max-len", "200",
                                                  "--pe",      "learned", "--lr",      "1e-2"}
                                   << true << "";
