@@ -1,95 +1,97 @@
 #include "cli_options.h"
 
+#include <limits>
+
 namespace posenc::core {
 
 namespace {
-enum class ValueType { Int, Double, UInt64, Kind };
+// The TrainConfig field an option sets: exactly one pointer is non-null.
+struct Field {
+    int *whole = nullptr;
+    double *real = nullptr;
+    quint64 *seed = nullptr;
+    PeKind *kind = nullptr;
+};
+
+Field intField(int &v) {
+    return {&v, nullptr, nullptr, nullptr};
+}
+Field realField(double &v) {
+    return {nullptr, &v, nullptr, nullptr};
+}
 
 struct OptionSpec {
     const char *name;
     const char *valueName;
     const char *help;
-    ValueType type;
+    Field (*field)(TrainConfig &);
 };
 
 const OptionSpec kOptions[] = {
-    {"pe", "kind", "Positional encoding: sinusoidal, sinusoidal-concat, learned or none.", ValueType::Kind},
-    {"d-model", "n", "Model width and PE dimensions (2..4096).", ValueType::Int},
-    {"max-len", "n", "Positions in the PE table (1..100000).", ValueType::Int},
-    {"base", "x", "Frequency base of the sinusoidal PE (> 1).", ValueType::Double},
-    {"seq-len", "n", "Sequence length of the data (1..max-len).", ValueType::Int},
-    {"features", "n", "Input features per step.", ValueType::Int},
-    {"samples", "n", "Training samples.", ValueType::Int},
-    {"val-samples", "n", "Validation samples.", ValueType::Int},
-    {"layers", "n", "LSTM layers (1..16).", ValueType::Int},
-    {"batch-size", "n", "Mini-batch size.", ValueType::Int},
-    {"lr", "x", "Adam learning rate (> 0).", ValueType::Double},
-    {"epochs", "n", "Training epochs.", ValueType::Int},
-    {"seed", "n", "Random seed of data, initialisation and shuffling.", ValueType::UInt64},
+    {"pe", "kind", "Positional encoding: sinusoidal, sinusoidal-concat, learned or none.",
+     [](TrainConfig &c) {
+         return Field{nullptr, nullptr, nullptr, &c.encoding.kind};
+     }},
+    {"d-model", "n", "Model width and PE dimensions (2..4096).",
+     [](TrainConfig &c) { return intField(c.encoding.dModel); }},
+    {"max-len", "n", "Positions in the PE table (1..100000).",
+     [](TrainConfig &c) { return intField(c.encoding.maxLen); }},
+    {"base", "x", "Frequency base of the sinusoidal PE (> 1).",
+     [](TrainConfig &c) { return realField(c.encoding.base); }},
+    {"seq-len", "n", "Sequence length of the data (1..max-len).",
+     [](TrainConfig &c) { return intField(c.seqLen); }},
+    {"features", "n", "Input features per step.", [](TrainConfig &c) { return intField(c.featureDim); }},
+    {"samples", "n", "Training samples.", [](TrainConfig &c) { return intField(c.numSamples); }},
+    {"val-samples", "n", "Validation samples.", [](TrainConfig &c) { return intField(c.valSamples); }},
+    {"layers", "n", "LSTM layers (1..16).", [](TrainConfig &c) { return intField(c.layers); }},
+    {"batch-size", "n", "Mini-batch size.", [](TrainConfig &c) { return intField(c.batchSize); }},
+    {"lr", "x", "Adam learning rate (> 0).", [](TrainConfig &c) { return realField(c.lr); }},
+    {"epochs", "n", "Training epochs.", [](TrainConfig &c) { return intField(c.epochs); }},
+    {"seed", "n", "Random seed of data, initialisation and shuffling (0..2147483647).",
+     [](TrainConfig &c) {
+         return Field{nullptr, nullptr, &c.seed, nullptr};
+     }},
 };
 
-QString defaultText(const TrainConfig &c, const QString &name) {
-    if (name == QLatin1String("pe"))
-        return peKindName(c.encoding.kind);
-    if (name == QLatin1String("d-model"))
-        return QString::number(c.encoding.dModel);
-    if (name == QLatin1String("max-len"))
-        return QString::number(c.encoding.maxLen);
-    if (name == QLatin1String("base"))
-        return QString::number(c.encoding.base);
-    if (name == QLatin1String("seq-len"))
-        return QString::number(c.seqLen);
-    if (name == QLatin1String("features"))
-        return QString::number(c.featureDim);
-    if (name == QLatin1String("samples"))
-        return QString::number(c.numSamples);
-    if (name == QLatin1String("val-samples"))
-        return QString::number(c.valSamples);
-    if (name == QLatin1String("layers"))
-        return QString::number(c.layers);
-    if (name == QLatin1String("batch-size"))
-        return QString::number(c.batchSize);
-    if (name == QLatin1String("lr"))
-        return QString::number(c.lr);
-    if (name == QLatin1String("epochs"))
-        return QString::number(c.epochs);
-    return QString::number(c.seed);
+QString fieldText(const Field &f) {
+    if (f.whole)
+        return QString::number(*f.whole);
+    if (f.real)
+        return QString::number(*f.real);
+    if (f.seed)
+        return QString::number(*f.seed);
+    return peKindName(*f.kind);
 }
 
-// Stores `value` into the field of `c` that option `name` sets.
-void assign(TrainConfig &c, const QString &name, double number, quint64 whole, PeKind kind) {
-    const int n = int(number);
-    if (name == QLatin1String("pe"))
-        c.encoding.kind = kind;
-    else if (name == QLatin1String("d-model"))
-        c.encoding.dModel = n;
-    else if (name == QLatin1String("max-len"))
-        c.encoding.maxLen = n;
-    else if (name == QLatin1String("base"))
-        c.encoding.base = number;
-    else if (name == QLatin1String("seq-len"))
-        c.seqLen = n;
-    else if (name == QLatin1String("features"))
-        c.featureDim = n;
-    else if (name == QLatin1String("samples"))
-        c.numSamples = n;
-    else if (name == QLatin1String("val-samples"))
-        c.valSamples = n;
-    else if (name == QLatin1String("layers"))
-        c.layers = n;
-    else if (name == QLatin1String("batch-size"))
-        c.batchSize = n;
-    else if (name == QLatin1String("lr"))
-        c.lr = number;
-    else if (name == QLatin1String("epochs"))
-        c.epochs = n;
-    else if (name == QLatin1String("seed"))
-        c.seed = whole;
+// Parses `text` into the field; on failure returns false and the rule the text broke.
+bool parseInto(const Field &f, const QString &text, QString *rule) {
+    bool ok = false;
+    if (f.whole) {
+        const qlonglong v = text.toLongLong(&ok);
+        ok = ok && v >= std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max();
+        *rule = QStringLiteral("expected a whole number");
+        if (ok)
+            *f.whole = int(v);
+    } else if (f.real) {
+        const double v = text.toDouble(&ok);
+        *rule = QStringLiteral("expected a number");
+        if (ok)
+            *f.real = v;
+    } else if (f.seed) {
+        const quint64 v = text.toULongLong(&ok);
+        *rule = QStringLiteral("expected a whole number of 0 or more");
+        if (ok)
+            *f.seed = v;
+    } else {
+        ok = parsePeKind(text, f.kind);
+        *rule = QStringLiteral("expected one of %1").arg(peKindNames().join(QStringLiteral(", ")));
+    }
+    return ok;
 }
 } // namespace
 
 void addCliOptions(QCommandLineParser &parser) {
-    const TrainConfig defaults;
+    TrainConfig defaults;
     parser.addOption(
         {QStringLiteral("headless"), QStringLiteral("Train without a window and print each epoch's loss.")});
     parser.addOption(
@@ -105,9 +107,27 @@ void addCliOptions(QCommandLineParser &parser) {
         const QString name = QString::fromLatin1(o.name);
         parser.addOption(
             {name,
-             QStringLiteral("%1 Default: %2.").arg(QString::fromLatin1(o.help), defaultText(defaults, name)),
+             QStringLiteral("%1 Default: %2.").arg(QString::fromLatin1(o.help), fieldText(o.field(defaults))),
              QString::fromLatin1(o.valueName)});
     }
+}
+
+TrainConfig withGivenOptions(TrainConfig base, const CliOptions &options) {
+    TrainConfig given = options.config;
+    for (const auto &o : kOptions) {
+        if (!options.given.contains(QLatin1String(o.name)))
+            continue;
+        const Field from = o.field(given), to = o.field(base);
+        if (from.whole)
+            *to.whole = *from.whole;
+        else if (from.real)
+            *to.real = *from.real;
+        else if (from.seed)
+            *to.seed = *from.seed;
+        else
+            *to.kind = *from.kind;
+    }
+    return base;
 }
 
 bool readCliOptions(const QCommandLineParser &parser, CliOptions *options, QString *error) {
@@ -121,37 +141,11 @@ bool readCliOptions(const QCommandLineParser &parser, CliOptions *options, QStri
         if (!parser.isSet(name))
             continue;
         const QString text = parser.value(name).trimmed();
-        bool ok = false;
-        double number = 0;
-        quint64 whole = 0;
-        PeKind kind = PeKind::Sinusoidal;
         QString rule;
-        switch (o.type) {
-        case ValueType::Int: {
-            const qlonglong v = text.toLongLong(&ok);
-            ok = ok && v >= std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max();
-            number = double(v);
-            rule = QStringLiteral("expected a whole number");
-            break;
-        }
-        case ValueType::Double:
-            number = text.toDouble(&ok);
-            rule = QStringLiteral("expected a number");
-            break;
-        case ValueType::UInt64:
-            whole = text.toULongLong(&ok);
-            rule = QStringLiteral("expected a whole number of 0 or more");
-            break;
-        case ValueType::Kind:
-            ok = parsePeKind(text, &kind);
-            rule = QStringLiteral("expected one of %1").arg(peKindNames().join(QStringLiteral(", ")));
-            break;
-        }
-        if (!ok) {
+        if (!parseInto(o.field(out.config), text, &rule)) {
             *error = QStringLiteral("--%1 %2: %3").arg(name, text, rule);
             return false;
         }
-        assign(out.config, name, number, whole, kind);
         out.given.insert(name);
     }
     const auto issues = check(out.config);

@@ -25,4 +25,8 @@ void addCliOptions(QCommandLineParser &parser);
 // `error` to one line naming the option and the rule, e.g. "--d-model 0: d_model must be ...".
 bool readCliOptions(const QCommandLineParser &parser, CliOptions *options, QString *error);
 
+// `base` with the settings the user gave on the command line (options.given) taken from
+// options.config: the window's remembered settings, overridden only where an option was given.
+TrainConfig withGivenOptions(TrainConfig base, const CliOptions &options);
+
 } // namespace posenc::core

@@ -272,26 +272,7 @@ void MainWindow::restoreSettings(const core::CliOptions &options) {
     core::TrainConfig config;
     core::fromText(s.value(kConfigKey).toString(), &config);
     // Options given on the command line win over the remembered ones.
-    if (!options.given.isEmpty()) {
-        const core::TrainConfig &cli = options.config;
-        const auto take = [&](const char *name, auto &field, const auto &value) {
-            if (options.given.contains(QLatin1String(name)))
-                field = value;
-        };
-        take("pe", config.encoding.kind, cli.encoding.kind);
-        take("d-model", config.encoding.dModel, cli.encoding.dModel);
-        take("max-len", config.encoding.maxLen, cli.encoding.maxLen);
-        take("base", config.encoding.base, cli.encoding.base);
-        take("seq-len", config.seqLen, cli.seqLen);
-        take("features", config.featureDim, cli.featureDim);
-        take("samples", config.numSamples, cli.numSamples);
-        take("val-samples", config.valSamples, cli.valSamples);
-        take("layers", config.layers, cli.layers);
-        take("batch-size", config.batchSize, cli.batchSize);
-        take("lr", config.lr, cli.lr);
-        take("epochs", config.epochs, cli.epochs);
-        take("seed", config.seed, cli.seed);
-    }
+    config = core::withGivenOptions(config, options);
     m_settings->setConfig(config);
     if (!restoreGeometry(s.value(kGeometryKey).toByteArray()))
         resize(QSize(1600, 1000).boundedTo(screen()->availableGeometry().size() * 0.95));

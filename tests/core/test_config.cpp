@@ -165,6 +165,26 @@ private Q_SLOTS:
             QCOMPARE(options.given, (QSet<QString>{"d-model", "max-len", "pe", "lr"}));
         }
     }
+
+    void givenOptionsOverrideOnlyThemselves() {
+        QCommandLineParser parser;
+        addCliOptions(parser);
+        QVERIFY(parser.parse({"posenc-studio", "--d-model", "64", "--pe", "none", "--seed", "5"}));
+        CliOptions options;
+        QString error;
+        QVERIFY(readCliOptions(parser, &options, &error));
+        TrainConfig remembered;
+        remembered.encoding.maxLen = 300;
+        remembered.epochs = 3;
+        remembered.lr = 0.01;
+        const TrainConfig merged = withGivenOptions(remembered, options);
+        QCOMPARE(merged.encoding.dModel, 64);
+        QCOMPARE(merged.encoding.kind, PeKind::None);
+        QCOMPARE(merged.seed, quint64(5));
+        QCOMPARE(merged.encoding.maxLen, 300);  // not given: the remembered value stays
+        QCOMPARE(merged.epochs, 3);
+        QCOMPARE(merged.lr, 0.01);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConfig)
