@@ -5,7 +5,6 @@
 #include <QSaveFile>
 
 #include <cmath>
-#include <cstring>
 
 namespace posenc::core {
 
@@ -16,12 +15,7 @@ PeTable computePeTable(const EncodingConfig &config, quint64 seed) {
     c10::optional<at::Generator> gen;
     if (config.kind == PeKind::Learned)
         gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    const auto t = positionalEncoding(config.kind, config.maxLen, config.dModel, config.base, gen);
-    table.rows = config.maxLen;
-    table.cols = config.dModel;
-    table.values.resize(t.numel());
-    std::memcpy(table.values.data(), t.data_ptr<float>(), sizeof(float) * size_t(t.numel()));
-    return table;
+    return toPeTable(positionalEncoding(config.kind, config.maxLen, config.dModel, config.base, gen));
 }
 
 PeColumnInfo columnInfo(const EncodingConfig &config, int dim) {

@@ -1,6 +1,7 @@
 #include "positional_encoding.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace posenc::core {
 
@@ -45,6 +46,16 @@ torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double bas
             pe = torch::cat({pe, sines.narrow(1, cosCount, 1)}, 1);
     }
     return pe.to(torch::kFloat32).contiguous();
+}
+
+PeTable toPeTable(const torch::Tensor &table) {
+    const auto t = table.detach().to(torch::kFloat32).contiguous();
+    PeTable out;
+    out.rows = int(t.size(0));
+    out.cols = int(t.size(1));
+    out.values.resize(t.numel());
+    std::memcpy(out.values.data(), t.data_ptr<float>(), sizeof(float) * size_t(t.numel()));
+    return out;
 }
 
 PositionalEncodingImpl::PositionalEncodingImpl(const EncodingConfig &config,

@@ -2,6 +2,7 @@
 // Positional encodings as LibTorch tensors and as the model's module (LibTorch header: core only).
 
 #include "config.h"
+#include "pe_table.h"
 
 #include <torch/torch.h>
 
@@ -14,6 +15,9 @@ namespace posenc::core {
 // `learned` gives its initial values: N(0, 0.02^2) from `generator` (or the global one).
 torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double base,
                                  c10::optional<at::Generator> generator = c10::nullopt);
+
+// A [max_len, d_model] float tensor as plain values for the views and CSV export.
+PeTable toPeTable(const torch::Tensor &table);
 
 // Adds the encoding of positions 0..seq_len-1 to a [batch, seq_len, d_model] input.
 // The fixed table is a registered buffer, the learned one a registered parameter; both are

@@ -9,7 +9,6 @@
 #include <QFileInfo>
 
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <mutex>
 #include <sstream>
@@ -260,13 +259,7 @@ double Trainer::validationLoss() const {
 
 PeTable Trainer::peTable() const {
     std::lock_guard<std::mutex> lock(d->stepMutex);
-    const auto t = d->model->positional_encoding->table().detach().contiguous();
-    PeTable table;
-    table.rows = int(t.size(0));
-    table.cols = int(t.size(1));
-    table.values.resize(t.numel());
-    std::memcpy(table.values.data(), t.data_ptr<float>(), sizeof(float) * size_t(t.numel()));
-    return table;
+    return toPeTable(d->model->positional_encoding->table());
 }
 
 QStringList Trainer::parameterSummary() const {

@@ -119,8 +119,8 @@ PeTable TrainingController::currentPeTable() const {
     return m_worker->currentPeTable();
 }
 
-bool TrainingController::hasRun() const {
-    return m_worker->hasTrainer();
+bool TrainingController::runConfig(TrainConfig *config) const {
+    return m_worker->heldConfig(config);
 }
 
 } // namespace posenc::core

@@ -42,7 +42,8 @@ public:
     QString loadCheckpoint(const QString &path, TrainConfig *config, int *epochsDone);
     // The current run's PE table (empty when there is none).
     PeTable currentPeTable() const;
-    bool hasRun() const;
+    // The settings of the run the worker holds (live, finished or loaded); false when none.
+    bool runConfig(TrainConfig *config) const;
 
 Q_SIGNALS:
     void stateChanged(posenc::core::TrainingController::State state);

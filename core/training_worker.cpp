@@ -42,8 +42,11 @@ std::shared_ptr<Trainer> TrainingWorker::trainer() const {
     return m_trainer;
 }
 
-bool TrainingWorker::hasTrainer() const {
-    return trainer() != nullptr;
+bool TrainingWorker::heldConfig(TrainConfig *config) const {
+    const auto t = trainer();
+    if (t && config)
+        *config = t->config();
+    return t != nullptr;
 }
 
 QString TrainingWorker::saveCheckpoint(const QString &path) const {

@@ -40,7 +40,8 @@ public:
     QString loadCheckpoint(const QString &path, TrainConfig *loadedConfig, int *epochsDone);
     // The current run's PE table, or an empty table when there is none.
     PeTable currentPeTable() const;
-    bool hasTrainer() const;
+    // The held run's settings; false when there is no run yet.
+    bool heldConfig(TrainConfig *config) const;
 
     // Minimum time between two batch-loss / progress emissions.
     static constexpr int kEmitIntervalMs = 33;

@@ -112,10 +112,8 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     connect(m_controller, &core::TrainingController::batchLosses, m_loss, &LossView::appendBatchLosses);
     connect(m_controller, &core::TrainingController::epochFinished, this, &MainWindow::onEpoch);
     connect(m_controller, &core::TrainingController::progress, this, &MainWindow::onProgress);
-    connect(m_controller, &core::TrainingController::learnedTable, this, [this](const core::PeTable &table) {
-        m_heatmap->setTable(table, m_settings->config().encoding);
-        m_curves->setTable(table, m_settings->config().encoding);
-    });
+    connect(m_controller, &core::TrainingController::learnedTable, this,
+            [this](const core::PeTable &table) { showTable(table, m_settings->config().encoding); });
     connect(m_controller, &core::TrainingController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &core::TrainingController::failed, this,
             [this](const QString &message) { showError(tr("Training could not start"), message); });
@@ -364,9 +362,34 @@ void MainWindow::refreshEncoding() {
     const core::TrainConfig config = m_settings->config();
     if (!core::validate(config.encoding).isEmpty())
         return; // the settings panel shows why; the views keep the last valid table
-    const core::PeTable table = core::computePeTable(config.encoding, config.seed);
-    m_heatmap->setTable(table, config.encoding);
-    m_curves->setTable(table, config.encoding);
+    showTable(displayedTable(config), config.encoding);
+}
+
+void MainWindow::showTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
+    m_heatmap->setTable(table, encoding);
+    m_curves->setTable(table, encoding);
+}
+
+core::PeTable MainWindow::displayedTable(const core::TrainConfig &config) const {
+    // A learned encoding is shown as the run's table when the held run has these settings
+    // (trained, or loaded from a checkpoint); otherwise as the table a new run starts from.
+    core::TrainConfig run;
+    if (config.encoding.kind == core::PeKind::Learned && m_controller->runConfig(&run) &&
+        run.encoding == config.encoding && run.seed == config.seed)
+        return m_controller->currentPeTable();
+    return core::computePeTable(config.encoding, config.seed);
+}
+
+QCustomPlot *MainWindow::plotOf(View view) const {
+    switch (view) {
+    case View::Heatmap:
+        return m_heatmap->plot();
+    case View::Curves:
+        return m_curves->plot();
+    case View::Loss:
+        break;
+    }
+    return m_loss->plot();
 }
 
 void MainWindow::updateActions() {
@@ -481,19 +504,13 @@ QString MainWindow::defaultExportName(View view, const QString &suffix) const {
 }
 
 QString MainWindow::exportView(View view, const QString &path, int width, int height, double scale) {
-    QCustomPlot *plot = view == View::Heatmap  ? m_heatmap->plot()
-                        : view == View::Curves ? m_curves->plot()
-                                               : m_loss->plot();
-    const QString error = exportPlot(plot, path, width, height, scale);
+    const QString error = exportPlot(plotOf(view), path, width, height, scale);
     report(tr("Export failed"), error, tr("Saved %1").arg(path));
     return error;
 }
 
 void MainWindow::exportViewInteractive(View view) {
-    QCustomPlot *plot = view == View::Heatmap  ? m_heatmap->plot()
-                        : view == View::Curves ? m_curves->plot()
-                                               : m_loss->plot();
-    ExportDialog dialog(plot, QDir(m_lastDir).filePath(defaultExportName(view)), this);
+    ExportDialog dialog(plotOf(view), QDir(m_lastDir).filePath(defaultExportName(view)), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_lastDir = QFileInfo(dialog.path()).absolutePath();
@@ -518,11 +535,6 @@ QString MainWindow::loadCheckpoint(const QString &path) {
     m_loadedConfig = m_settings->config(); // as the fields hold it, to compare later edits with
     m_loadedRun = true;
     refreshEncoding();
-    if (config.encoding.kind == core::PeKind::Learned) {
-        const core::PeTable table = m_controller->currentPeTable();
-        m_heatmap->setTable(table, config.encoding);
-        m_curves->setTable(table, config.encoding);
-    }
     updateActions();
     const QString next = epochs < config.epochs
                              ? tr("Continue (Space) trains the rest")
@@ -536,11 +548,7 @@ QString MainWindow::loadCheckpoint(const QString &path) {
 }
 
 QString MainWindow::exportPeCsv(const QString &path) {
-    const core::TrainConfig config = m_settings->config();
-    const core::PeTable table = config.encoding.kind == core::PeKind::Learned && m_controller->hasRun()
-                                    ? m_controller->currentPeTable()
-                                    : core::computePeTable(config.encoding, config.seed);
-    return core::writePeCsv(table, path);
+    return core::writePeCsv(displayedTable(m_settings->config()), path);
 }
 
 QString MainWindow::exportLossCsv(const QString &path) {

@@ -5,12 +5,14 @@
 
 #include "cli_options.h"
 #include "config.h"
+#include "pe_table.h"
 #include "training_controller.h"
 #include "training_types.h"
 
 #include <QMainWindow>
 
 class QAction;
+class QCustomPlot;
 class QLabel;
 class QProgressBar;
 class QSplitter;
@@ -67,6 +69,11 @@ private:
     void stopRun();
     void resetRun();
     void refreshEncoding();
+    // Shows a PE table in the heatmap and the curves.
+    void showTable(const core::PeTable &table, const core::EncodingConfig &encoding);
+    // The PE table the views show for `config` (and the CSV export writes).
+    core::PeTable displayedTable(const core::TrainConfig &config) const;
+    QCustomPlot *plotOf(View view) const;
     void updateActions();
     void onProgress(const core::Progress &progress);
     void onEpoch(const core::EpochStats &stats);

@@ -129,6 +129,7 @@ private Q_SLOTS:
     void divergedRun();
     void settingsPersist();
     void checkpointThroughWindow();
+    void learnedTableIsShownAndExportedAsTrained();
     void loadGarbageCheckpoint();
     void shortcuts();
 
@@ -642,6 +643,42 @@ void TestMainWindow::settingsPersist() {
     QCOMPARE(c.encoding.dModel, 64);
     QCOMPARE(c.epochs, 3);
     QTRY_COMPARE(m_window->heatmapView()->dimensions(), 64);
+}
+
+void TestMainWindow::learnedTableIsShownAndExportedAsTrained() {
+    core::TrainConfig c = smallConfig(2);
+    c.encoding.kind = core::PeKind::Learned;
+    c.encoding.dModel = 8;
+    m_window->settingsPanel()->setConfig(c);
+    const core::PeTable initial = core::computePeTable(c.encoding, c.seed);
+    QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
+    m_window->startPauseAction()->trigger();
+    QVERIFY(finishedSpy.wait(60000));
+    const core::PeTable trained = m_window->controller()->currentPeTable();
+    QVERIFY(trained.at(0, 0) != initial.at(0, 0)); // position 0 was trained
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // The CSV holds the trained values, also after a checkpoint is loaded into a fresh window.
+    const auto csvCell00 = [](const QString &path) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly)
+                   ? file.readAll().split('\n').value(1).split(',').value(1).toDouble()
+                   : qQNaN();
+    };
+    QCOMPARE(m_window->exportPeCsv(dir.filePath("pe.csv")), QString());
+    QCOMPARE(float(csvCell00(dir.filePath("pe.csv"))), trained.at(0, 0));
+    QCOMPARE(m_window->saveCheckpoint(dir.filePath("run.pt")), QString());
+    MainWindow fresh;
+    QCOMPARE(fresh.loadCheckpoint(dir.filePath("run.pt")), QString());
+    QCOMPARE(fresh.exportPeCsv(dir.filePath("loaded.csv")), QString());
+    QCOMPARE(float(csvCell00(dir.filePath("loaded.csv"))), trained.at(0, 0));
+
+    // Another seed is another run: the views show the table that run would start from.
+    c.seed = 11;
+    m_window->settingsPanel()->setConfig(c);
+    QCOMPARE(m_window->exportPeCsv(dir.filePath("other.csv")), QString());
+    QCOMPARE(float(csvCell00(dir.filePath("other.csv"))), core::computePeTable(c.encoding, 11).at(0, 0));
 }
 
 void TestMainWindow::checkpointThroughWindow() {
