@@ -6,7 +6,6 @@
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QFileInfo>
 
 #include <cmath>
 #include <limits>
@@ -252,26 +251,9 @@ TrainResult Trainer::run(const Hooks &hooks) {
     return finish(Outcome::Completed, QStringLiteral("Completed %1 epochs.").arg(d->epochsDone));
 }
 
-double Trainer::validationLoss() const {
-    std::lock_guard<std::mutex> lock(d->stepMutex);
-    return d->evaluate();
-}
-
 PeTable Trainer::peTable() const {
     std::lock_guard<std::mutex> lock(d->stepMutex);
     return toPeTable(d->model->positional_encoding->table());
-}
-
-QStringList Trainer::parameterSummary() const {
-    std::lock_guard<std::mutex> lock(d->stepMutex);
-    QStringList out;
-    for (const auto &p : d->model->named_parameters()) {
-        QStringList dims;
-        for (auto s : p.value().sizes())
-            dims << QString::number(s);
-        out << QStringLiteral("%1 [%2]").arg(fromStd(p.key()), dims.join(QStringLiteral(", ")));
-    }
-    return out;
 }
 
 QString Trainer::saveCheckpoint(const QString &path) const {

@@ -48,12 +48,8 @@ public:
     // methods below may be called from another thread while it runs; they wait for the batch.
     TrainResult run(const Hooks &hooks);
 
-    // MSE of the model on the validation set.
-    double validationLoss() const;
     // The model's positional-encoding table as it is now (trained values for `learned`).
     PeTable peTable() const;
-    // Parameter names in the seed's state_dict order, with their shapes, e.g. "fc.weight [1, 32]".
-    QStringList parameterSummary() const;
 
     // Model, optimiser state, config and epoch; empty string on success, else the reason.
     QString saveCheckpoint(const QString &path) const;

@@ -2,7 +2,6 @@
 
 #include "training_worker.h"
 
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
 

@@ -207,12 +207,11 @@ void MainWindow::createActions() {
                         [this] { close(); });
     quit->setMenuRole(QAction::QuitRole);
 
-    QAction *resetViews = add(view, tr("Reset &views"), QKeySequence(Qt::CTRL | Qt::Key_0),
-                              tr("Show the whole heatmap and curves again"), [this] {
-                                  m_heatmap->resetView();
-                                  refreshEncoding();
-                              });
-    Q_UNUSED(resetViews);
+    add(view, tr("Reset &views"), QKeySequence(Qt::CTRL | Qt::Key_0),
+        tr("Show the whole heatmap and curves again"), [this] {
+            m_heatmap->resetView();
+            m_curves->resetView();
+        });
     QAction *logScale = view->addAction(tr("&Log-scale loss"));
     logScale->setCheckable(true);
     logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
