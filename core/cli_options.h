@@ -1,6 +1,6 @@
 #pragma once
 // The command-line options shared by the window and the headless run: every setting of a
-// TrainConfig, plus --headless, --out and --resume.
+// TrainConfig (from configFields()), plus --headless, --out, --resume, --compare and --backbones.
 
 #include "config.h"
 
@@ -16,6 +16,11 @@ struct CliOptions {
     bool autoStart = false; // --start: the window starts training as soon as it opens
     QString outDir;         // --out: where a headless run writes its files
     QString resumePath;     // --resume: a checkpoint to continue
+    // --compare / --backbones: train every encoding x backbone in turn (headless); empty: no comparison.
+    QVector<PeKind> compareKinds;
+    QVector<Backbone> compareBackbones;
+
+    bool isComparison() const { return !compareKinds.isEmpty() || !compareBackbones.isEmpty(); }
 };
 
 // Adds every option (with its help text and the seed default) to `parser`.

@@ -4,24 +4,51 @@
 
 namespace posenc::core {
 
-SequenceModelImpl::SequenceModelImpl(int featureDim, const EncodingConfig &encoding, int layers,
-                                     quint64 seed) {
-    // Registration order is the seed's, so parameters are initialised from the same random stream.
-    embedding = register_module("embedding", torch::nn::Linear(featureDim, encoding.dModel));
-    positional_encoding = register_module(
-        "positional_encoding", PositionalEncoding(encoding, at::make_generator<at::CPUGeneratorImpl>(seed)));
-    lstm = register_module(
-        "lstm",
-        torch::nn::LSTM(
-            torch::nn::LSTMOptions(encoding.dModel, encoding.dModel).num_layers(layers).batch_first(true)));
-    fc = register_module("fc", torch::nn::Linear(encoding.dModel, 1));
+namespace {
+TrainConfig lstmConfig(int featureDim, const EncodingConfig &encoding, int layers, quint64 seed) {
+    TrainConfig c;
+    c.featureDim = featureDim;
+    c.encoding = encoding;
+    c.layers = layers;
+    c.seed = seed;
+    return c;
+}
+} // namespace
+
+SequenceModelImpl::SequenceModelImpl(int featureDim, const EncodingConfig &encoding, int layers, quint64 seed)
+    : SequenceModelImpl(lstmConfig(featureDim, encoding, layers, seed)) {}
+
+SequenceModelImpl::SequenceModelImpl(const TrainConfig &c) : m_backbone(c.backbone), m_lstmImpl(c.lstm) {
+    const int d = c.encoding.dModel;
+    // Registration order is the seed's (and pe_lab.py's), so parameters are initialised from the
+    // same random stream.
+    embedding = register_module("embedding", torch::nn::Linear(c.featureDim, d));
+    positional_encoding =
+        register_module("positional_encoding",
+                        PositionalEncoding(c.encoding, at::make_generator<at::CPUGeneratorImpl>(c.seed)));
+    if (c.backbone == Backbone::Lstm) {
+        lstm = register_module(
+            "lstm", torch::nn::LSTM(torch::nn::LSTMOptions(d, d).num_layers(c.layers).batch_first(true)));
+    } else {
+        const bool causal = c.backbone == Backbone::CausalTransformer;
+        blocks = register_module("blocks", torch::nn::ModuleList());
+        for (int i = 0; i < c.layers; ++i)
+            blocks->push_back(Block(d, c.heads, c.encoding.kind, causal, c.encoding.base));
+        norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+    }
+    fc = register_module("fc", torch::nn::Linear(d, 1));
 }
 
 torch::Tensor SequenceModelImpl::forward(const torch::Tensor &x) {
-    auto h = embedding->forward(x);
-    h = positional_encoding->forward(h);
-    h = std::get<0>(lstm->forward(h));
-    return fc->forward(h.select(1, h.size(1) - 1));
+    auto h = positional_encoding->forward(embedding->forward(x));
+    if (m_backbone == Backbone::Lstm) {
+        h = std::get<0>(lstm->forward(h));
+        return fc->forward(h.select(1, h.size(1) - 1));
+    }
+    for (const auto &block : *blocks)
+        h = block->as<BlockImpl>()->forward(h);
+    h = norm->forward(h);
+    return fc->forward(m_backbone == Backbone::Transformer ? h.mean(1) : h.select(1, h.size(1) - 1));
 }
 
 QString saveStateDict(const SequenceModelImpl &model, const QString &path) {

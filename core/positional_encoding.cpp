@@ -24,6 +24,8 @@ torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double bas
     const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
     switch (kind) {
     case PeKind::None:
+    case PeKind::Rope:
+    case PeKind::Alibi:
         return torch::zeros({maxLen, dModel}, f32);
     case PeKind::Learned:
         return torch::randn({maxLen, dModel}, generator, f32) * kLearnedInitStd;
@@ -64,11 +66,15 @@ PositionalEncodingImpl::PositionalEncodingImpl(const EncodingConfig &config,
     auto table = positionalEncoding(config.kind, config.maxLen, config.dModel, config.base, generator);
     if (config.kind == PeKind::Learned)
         m_table = register_parameter("pe", table);
-    else
+    else if (hasTable(config.kind))
         m_table = register_buffer("pe", table);
+    else
+        m_table = table; // none, rope, alibi add nothing: zeros to show, no entry in the module
 }
 
 torch::Tensor PositionalEncodingImpl::forward(const torch::Tensor &x) {
+    if (!hasTable(m_config.kind))
+        return x; // any length: nothing limits none, rope and alibi to max_len
     return x + m_table.narrow(0, 0, x.size(1)).unsqueeze(0);
 }
 

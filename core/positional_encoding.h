@@ -12,6 +12,7 @@ namespace posenc::core {
 // sin, odd columns cos of pos / base^(2i/d_model)), `sinusoidal-concat` (first ceil(d/2)
 // columns sin, the rest cos), `none` (zeros). Evaluated in double precision, then rounded
 // to float, so it is within 1e-6 of the formula; an odd d_model ends on a sine column.
+// `rope` and `alibi` act inside attention and add nothing: zeros, like `none`.
 // `learned` gives its initial values: N(0, 0.02^2) from `generator` (or the global one).
 torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double base,
                                  c10::optional<at::Generator> generator = c10::nullopt);
@@ -21,7 +22,8 @@ PeTable toPeTable(const torch::Tensor &table);
 
 // Adds the encoding of positions 0..seq_len-1 to a [batch, seq_len, d_model] input.
 // The fixed table is a registered buffer, the learned one a registered parameter; both are
-// named "pe", so the module's entry is "positional_encoding.pe".
+// named "pe", so the module's entry is "positional_encoding.pe". `none`, `rope` and `alibi`
+// register nothing and return the input unchanged, at any length.
 class PositionalEncodingImpl : public torch::nn::Module {
 public:
     // `generator` draws the learned table's initial values (the global generator when absent).

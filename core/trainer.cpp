@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -17,6 +18,7 @@ namespace posenc::core {
 namespace {
 constexpr const char *kCheckpointFormat = "posenc-studio-checkpoint-1";
 constexpr int kEvalChunk = 1024;
+constexpr qint64 kEvalScoreBudget = qint64(1) << 24; // attention scores per evaluation chunk (64 MB)
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 QString fromStd(const std::string &s) {
@@ -40,6 +42,8 @@ struct Trainer::Impl {
     qint64 steps = 0;
     double lastTrain = kNaN;
     double lastVal = kNaN;
+    double labelMean = 0; // the training labels' statistics, which normalise validation and probes
+    double labelStd = 1;
     // Where the current epoch stands, so a run stopped mid-epoch resumes at the next batch.
     torch::Tensor order; // this epoch's sample order; undefined between epochs
     int nextBatch = 0;
@@ -52,9 +56,9 @@ struct Trainer::Impl {
         config = c;
         // The seed's order on one stream: dataset, then model initialisation, then shuffling.
         torch::manual_seed(c.seed);
-        double mean = 0, stdev = 0;
-        train = makeSeedDataset(c.numSamples, c.seqLen, c.featureDim, c10::nullopt, &mean, &stdev);
-        model = SequenceModel(c.featureDim, c.encoding, c.layers, c.seed);
+        train = makeSeedDataset(c.numSamples, c.seqLen, c.featureDim, c10::nullopt, &labelMean, &labelStd,
+                                c.task);
+        model = SequenceModel(c);
         optimizer =
             std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr));
         {
@@ -62,8 +66,8 @@ struct Trainer::Impl {
             std::lock_guard<std::mutex> lock(global.mutex());
             shuffleGen = global.clone();
         }
-        val =
-            makeValidationSet(c.valSamples, c.seqLen, c.featureDim, validationGenerator(c.seed), mean, stdev);
+        val = makeValidationSet(c.valSamples, c.seqLen, c.featureDim, validationGenerator(c.seed), labelMean,
+                                labelStd, c.task);
     }
 
     // The order of one epoch, drawn as torch's DataLoader(shuffle=True) draws it: one int64 for
@@ -75,19 +79,42 @@ struct Trainer::Impl {
         return torch::randperm(config.numSamples, gen, torch::TensorOptions().dtype(torch::kLong));
     }
 
-    double evaluate() const {
+    // Mean squared error of the model on `data`, in chunks whose attention scores stay small.
+    double evaluate(const SequenceData &data) const {
         torch::NoGradGuard noGrad;
         model->eval();
         double sum = 0;
-        const int n = int(val.labels.size(0));
-        for (int start = 0; start < n; start += kEvalChunk) {
-            const int len = std::min(kEvalChunk, n - start);
-            const auto out = model->forward(val.sequences.narrow(0, start, len)).view(-1);
+        const int n = int(data.labels.size(0));
+        const qint64 perSample = qint64(config.heads) * data.sequences.size(1) * data.sequences.size(1);
+        const int chunk =
+            int(std::clamp<qint64>(kEvalScoreBudget / std::max<qint64>(perSample, 1), 1, kEvalChunk));
+        for (int start = 0; start < n; start += chunk) {
+            const int len = std::min(chunk, n - start);
+            const auto out = model->forward(data.sequences.narrow(0, start, len)).view(-1);
             sum +=
-                torch::mse_loss(out, val.labels.narrow(0, start, len), torch::Reduction::Sum).item<double>();
+                torch::mse_loss(out, data.labels.narrow(0, start, len), torch::Reduction::Sum).item<double>();
         }
         model->train();
         return sum / n;
+    }
+    double evaluate() const { return evaluate(val); }
+
+    ProbeResult probe() const {
+        ProbeResult result;
+        for (int length : probeLengths(config)) {
+            if (hasTable(config.encoding.kind) && length > config.encoding.maxLen) {
+                result.skipped << QStringLiteral("length %1 skipped: beyond max_len %2 of the %3 table")
+                                      .arg(length)
+                                      .arg(config.encoding.maxLen)
+                                      .arg(peKindName(config.encoding.kind));
+                continue;
+            }
+            const auto data =
+                makeValidationSet(config.valSamples, length, config.featureDim,
+                                  probeGenerator(config.task, length), labelMean, labelStd, config.task);
+            result.points.push_back({length, evaluate(data)});
+        }
+        return result;
     }
 };
 
@@ -249,6 +276,17 @@ TrainResult Trainer::run(const Hooks &hooks) {
         return finish(Outcome::Failed, QStringLiteral("Training failed: %1").arg(torchMessage(e)));
     }
     return finish(Outcome::Completed, QStringLiteral("Completed %1 epochs.").arg(d->epochsDone));
+}
+
+ProbeResult Trainer::probe() const {
+    std::lock_guard<std::mutex> lock(d->stepMutex);
+    try {
+        return d->probe();
+    } catch (const std::exception &e) {
+        ProbeResult failed;
+        failed.skipped << QStringLiteral("probe failed: %1").arg(torchMessage(e));
+        return failed;
+    }
 }
 
 PeTable Trainer::peTable() const {

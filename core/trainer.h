@@ -48,6 +48,11 @@ public:
     // methods below may be called from another thread while it runs; they wait for the batch.
     TrainResult run(const Hooks &hooks);
 
+    // The length-extrapolation probe: the model's MSE on fresh data (a fixed set per task and length,
+    // normalised with the training set's statistics) at probeLengths(config()). Lengths beyond max_len
+    // are skipped with a note for the table kinds. Waits for the current batch, like peTable().
+    ProbeResult probe() const;
+
     // The model's positional-encoding table as it is now (trained values for `learned`).
     PeTable peTable() const;
 

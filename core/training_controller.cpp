@@ -20,6 +20,7 @@ TrainingController::TrainingController(QObject *parent) : QObject(parent) {
     connect(m_worker, &TrainingWorker::epochFinished, this, &TrainingController::epochFinished);
     connect(m_worker, &TrainingWorker::progress, this, &TrainingController::progress);
     connect(m_worker, &TrainingWorker::learnedTable, this, &TrainingController::learnedTable);
+    connect(m_worker, &TrainingWorker::probed, this, &TrainingController::probed);
     connect(m_worker, &TrainingWorker::finished, this, [this](const TrainResult &result) {
         setState(State::Idle);
         Q_EMIT finished(result);

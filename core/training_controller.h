@@ -52,6 +52,8 @@ Q_SIGNALS:
     void epochFinished(const posenc::core::EpochStats &stats);
     void progress(const posenc::core::Progress &progress);
     void learnedTable(const posenc::core::PeTable &table);
+    // The length-extrapolation probe of a completed run, sent just before finished().
+    void probed(const posenc::core::ProbeResult &probe);
     void finished(const posenc::core::TrainResult &result);
     void failed(const QString &message);
 

@@ -36,6 +36,13 @@ QString writeBatchCsv(const QVector<BatchLoss> &losses, const QString &path) {
     return writeFileAtomically(path, text);
 }
 
+QString writeProbeCsv(const ProbeResult &probe, const QString &path) {
+    QByteArray text = "length,loss\n";
+    for (const ProbePoint &p : probe.points)
+        text += QByteArray::number(p.length) + ',' + QByteArray::number(p.loss, 'g', 9) + '\n';
+    return writeFileAtomically(path, text);
+}
+
 void registerMetaTypes() {
     qRegisterMetaType<BatchLoss>();
     qRegisterMetaType<QVector<BatchLoss>>();
@@ -45,6 +52,7 @@ void registerMetaTypes() {
     qRegisterMetaType<TrainConfig>();
     qRegisterMetaType<EncodingConfig>();
     qRegisterMetaType<PeTable>();
+    qRegisterMetaType<ProbeResult>();
 }
 
 } // namespace posenc::core

@@ -4,6 +4,7 @@
 
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 namespace posenc::core {
@@ -45,6 +46,20 @@ struct TrainResult {
     QString message; // for diverged / failed: what happened and what to try
 };
 
+// The model's loss on fresh data at one sequence length (the length-extrapolation probe).
+struct ProbePoint {
+    int length = 0;
+    double loss = 0; // MSE on labels normalised with the training set's statistics
+};
+
+// A run's probe: one point per length evaluated, and a note per length skipped (e.g. beyond max_len).
+struct ProbeResult {
+    QVector<ProbePoint> points;
+    QStringList skipped;
+
+    bool isEmpty() const { return points.isEmpty(); }
+};
+
 // "completed", "stopped", "diverged" or "failed".
 QString outcomeName(Outcome outcome);
 
@@ -53,6 +68,9 @@ QString outcomeName(Outcome outcome);
 QString writeEpochCsv(const QVector<EpochStats> &epochs, const QString &path);
 // Writes batch losses as CSV: header "step,loss", one row per step.
 QString writeBatchCsv(const QVector<BatchLoss> &losses, const QString &path);
+
+// Writes a probe as CSV: header "length,loss", one row per length. Empty string or the reason.
+QString writeProbeCsv(const ProbeResult &probe, const QString &path);
 
 // Registers the types above for queued connections; safe to call more than once.
 void registerMetaTypes();
@@ -63,3 +81,4 @@ Q_DECLARE_METATYPE(posenc::core::BatchLoss)
 Q_DECLARE_METATYPE(posenc::core::EpochStats)
 Q_DECLARE_METATYPE(posenc::core::Progress)
 Q_DECLARE_METATYPE(posenc::core::TrainResult)
+Q_DECLARE_METATYPE(posenc::core::ProbeResult)

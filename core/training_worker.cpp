@@ -156,6 +156,8 @@ void TrainingWorker::runHeld() {
 
     const TrainResult result = t->run(hooks);
     flush();
+    if (result.outcome == Outcome::Completed)
+        Q_EMIT probed(t->probe());
     m_paused = false;
     Q_EMIT finished(result);
 }

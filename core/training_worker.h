@@ -58,6 +58,7 @@ Q_SIGNALS:
     void epochFinished(const posenc::core::EpochStats &stats);
     void progress(const posenc::core::Progress &progress);
     void learnedTable(const posenc::core::PeTable &table);
+    void probed(const posenc::core::ProbeResult &probe);
     void finished(const posenc::core::TrainResult &result);
     void failed(const QString &message);
 

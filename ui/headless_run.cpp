@@ -1,5 +1,6 @@
 #include "headless_run.h"
 
+#include "compare_run.h"
 #include "heatmap_view.h"
 #include "plot_export.h"
 #include "trainer.h"
@@ -28,7 +29,19 @@ QString shortest(double x) {
     return QString::number(x, 'g', QLocale::FloatingPointShortest);
 }
 
-// Creates `dir` if needed and proves a file can be written there; empty string or the reason.
+} // namespace
+
+InterruptGuard::InterruptGuard() {
+    g_interrupted = false;
+    m_previous = std::signal(SIGINT, onInterrupt);
+}
+InterruptGuard::~InterruptGuard() {
+    std::signal(SIGINT, m_previous);
+}
+bool InterruptGuard::interrupted() {
+    return g_interrupted.load();
+}
+
 QString checkWritableDir(const QString &dir) {
     QFileInfo info(dir);
     if (info.exists() && !info.isDir())
@@ -42,12 +55,14 @@ QString checkWritableDir(const QString &dir) {
 }
 
 QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
-                     const QString &dir) {
+                     const core::ProbeResult &probe, const QString &dir) {
     const QDir out(dir);
     QString error = core::writeEpochCsv(epochs, out.filePath(QStringLiteral("loss.csv")));
     const core::PeTable table = trainer.peTable();
     if (error.isEmpty())
         error = core::writePeCsv(table, out.filePath(QStringLiteral("pe.csv")));
+    if (error.isEmpty())
+        error = core::writeProbeCsv(probe, out.filePath(QStringLiteral("extrapolation.csv")));
     if (error.isEmpty()) {
         HeatmapView view;
         view.resize(kHeadlessHeatmapWidth, kHeadlessHeatmapHeight);
@@ -61,7 +76,15 @@ QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStat
         error = trainer.exportStateDict(out.filePath(QStringLiteral("state_dict.pt")));
     return error;
 }
-} // namespace
+
+void printProbe(const core::ProbeResult &probe, QTextStream &out) {
+    for (const core::ProbePoint &p : probe.points)
+        out << "Probe length " << p.length << ", Loss: " << shortest(p.loss) << Qt::endl;
+    for (const QString &note : probe.skipped)
+        out << "Probe " << note << Qt::endl;
+}
+
+namespace {} // namespace
 
 void prepareEnvironment(bool offscreen) {
     if (offscreen && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -75,6 +98,8 @@ void prepareEnvironment(bool offscreen) {
 }
 
 int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &err) {
+    if (options.isComparison())
+        return runComparison(options, out, err);
     QString error;
     std::unique_ptr<core::Trainer> trainer;
     if (!options.resumePath.isEmpty()) {
@@ -98,11 +123,10 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
         }
     }
 
-    g_interrupted = false;
-    const auto previousHandler = std::signal(SIGINT, onInterrupt);
+    const InterruptGuard interrupt;
     QVector<core::EpochStats> epochs;
     core::Trainer::Hooks hooks;
-    hooks.shouldStop = [] { return g_interrupted.load(); };
+    hooks.shouldStop = [] { return InterruptGuard::interrupted(); };
     hooks.onEpoch = [&](const core::EpochStats &s) {
         epochs.push_back(s);
         out << "Epoch " << s.epoch << ", Loss: " << shortest(s.trainLoss)
@@ -110,17 +134,21 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
             << ", samples/s: " << QString::number(s.samplesPerSec, 'f', 0) << Qt::endl;
     };
     const core::TrainResult result = trainer->run(hooks);
-    std::signal(SIGINT, previousHandler);
 
-    if (result.outcome != core::Outcome::Completed)
+    core::ProbeResult probe;
+    if (result.outcome == core::Outcome::Completed) {
+        probe = trainer->probe();
+        printProbe(probe, out);
+    } else {
         err << "posenc-studio: " << result.message << Qt::endl;
+    }
     if (!options.outDir.isEmpty()) {
-        error = writeOutputs(*trainer, epochs, options.outDir);
+        error = writeOutputs(*trainer, epochs, probe, options.outDir);
         if (!error.isEmpty()) {
             err << "posenc-studio: " << error << Qt::endl;
             return kExitTrainingFailed;
         }
-        out << "Wrote loss.csv, pe.csv, heatmap.png, checkpoint.pt and state_dict.pt to "
+        out << "Wrote loss.csv, pe.csv, extrapolation.csv, heatmap.png, checkpoint.pt and state_dict.pt to "
             << QDir(options.outDir).absolutePath() << Qt::endl;
     }
     switch (result.outcome) {

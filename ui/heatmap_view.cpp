@@ -52,6 +52,10 @@ QString kindTitle(core::PeKind kind) {
         return QStringLiteral("Learned positional encoding");
     case core::PeKind::None:
         return QStringLiteral("No positional encoding (all zeros)");
+    case core::PeKind::Rope:
+        return QStringLiteral("RoPE: no additive table (queries and keys are rotated in attention)");
+    case core::PeKind::Alibi:
+        return QStringLiteral("ALiBi: no additive table (attention scores get a distance bias)");
     }
     return {};
 }

@@ -88,6 +88,87 @@ private Q_SLOTS:
         QCOMPARE(issues[0].message, message);
     }
 
+    void labRules_data() {
+        QTest::addColumn<QString>("text"); // settings over the defaults, in the checkpoint text format
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("rope with lstm")
+            << "pe=rope"
+            << "pe"
+            << "--pe rope needs an attention backbone (--backbone transformer or causal-transformer)";
+        QTest::newRow("alibi with lstm")
+            << "pe=alibi"
+            << "pe"
+            << "--pe alibi needs an attention backbone (--backbone transformer or causal-transformer)";
+        QTest::newRow("heads do not divide") << "backbone=transformer;heads=3"
+                                             << "heads"
+                                             << "d_model 32 must divide by the 3 attention heads";
+        QTest::newRow("rope odd head size") << "backbone=causal-transformer;pe=rope;d_model=36;heads=4"
+                                            << "heads"
+                                            << "rope rotates pairs, so d_model / heads must be even (got 9)";
+        QTest::newRow("no heads") << "backbone=transformer;heads=0"
+                                  << "heads"
+                                  << "attention heads must be between 1 and 64 (got 0)";
+        QTest::newRow("blocks 0") << "backbone=transformer;layers=0"
+                                  << "layers"
+                                  << "attention blocks must be between 1 and 16 (got 0)";
+    }
+    void labRules() {
+        QFETCH(QString, text);
+        QFETCH(QString, option);
+        QFETCH(QString, message);
+        TrainConfig c;
+        QVERIFY(fromText(text, &c));
+        const auto issues = check(c);
+        QCOMPARE(issues.size(), 1);
+        QCOMPARE(issues[0].option, option);
+        QCOMPARE(issues[0].message, message);
+        // The same settings are fine for the LSTM, which ignores heads, when the encoding allows it.
+        c.backbone = Backbone::Lstm;
+        c.encoding.kind = PeKind::Sinusoidal;
+        c.layers = 1;
+        QVERIFY(check(c).isEmpty());
+    }
+
+    void probeLengths_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QVector<int>>("lengths");
+        QTest::newRow("list") << "20, 40,80,160" << true << QVector<int>{20, 40, 80, 160};
+        QTest::newRow("one") << "7" << true << QVector<int>{7};
+        QTest::newRow("zero") << "20,0" << false << QVector<int>{};
+        QTest::newRow("negative") << "-5" << false << QVector<int>{};
+        QTest::newRow("word") << "abc" << false << QVector<int>{};
+        QTest::newRow("empty item") << "20,,40" << false << QVector<int>{};
+        QTest::newRow("too long") << "4097" << false << QVector<int>{};
+    }
+    void probeLengths() {
+        QFETCH(QString, text);
+        QFETCH(bool, ok);
+        QFETCH(QVector<int>, lengths);
+        QVector<int> parsed{99};
+        QString rule;
+        QCOMPARE(parseLengths(text, &parsed, &rule), ok);
+        QCOMPARE(parsed, ok ? lengths : QVector<int>{99}); // untouched on failure
+        QCOMPARE(rule.isEmpty(), ok);
+    }
+
+    void preLabTextKeepsDefaults() {
+        // A checkpoint from before the lab has no backbone, heads, task, probe or lstm keys.
+        const QString old =
+            QStringLiteral("pe=learned;d_model=16;max_len=64;base=10000;seq_len=20;features=10;"
+                           "samples=128;val_samples=32;layers=2;batch=32;lr=0.001;epochs=3;seed=4");
+        TrainConfig c;
+        QVERIFY(fromText(old, &c));
+        QCOMPARE(c.backbone, Backbone::Lstm);
+        QCOMPARE(c.task, Task::Seed);
+        QCOMPARE(c.heads, 4);
+        QCOMPARE(c.probeLengths, QVector<int>{});
+        QCOMPARE(c.encoding.kind, PeKind::Learned);
+        QCOMPARE(c.layers, 2);
+        QVERIFY(check(c).isEmpty());
+    }
+
     void everyProblemIsListed() {
         TrainConfig c;
         c.encoding.dModel = 1;
@@ -113,6 +194,11 @@ private Q_SLOTS:
         c.lr = 3.3e-4;
         c.seed = 123456789012ull;
         c.layers = 3;
+        c.backbone = Backbone::CausalTransformer;
+        c.heads = 8;
+        c.task = Task::Recency;
+        c.probeLengths = {20, 333};
+        c.lstm = LstmImpl::Reference;
         TrainConfig back;
         QVERIFY(fromText(toText(c), &back));
         QVERIFY(back == c);
@@ -136,7 +222,7 @@ private Q_SLOTS:
                                      << "--lr -1: learning rate must be a finite number above 0 (got -1)";
         QTest::newRow("unknown pe")
             << QStringList{"--pe", "rotary"} << false
-            << "--pe rotary: expected one of sinusoidal, sinusoidal-concat, learned, none";
+            << "--pe rotary: expected one of sinusoidal, sinusoidal-concat, learned, none, rope, alibi";
         QTest::newRow("not a number")
             << QStringList{"--epochs", "ten"} << false << "--epochs ten: expected a whole number";
         QTest::newRow("seed too big")
@@ -181,7 +267,7 @@ private Q_SLOTS:
         QCOMPARE(merged.encoding.dModel, 64);
         QCOMPARE(merged.encoding.kind, PeKind::None);
         QCOMPARE(merged.seed, quint64(5));
-        QCOMPARE(merged.encoding.maxLen, 300);  // not given: the remembered value stays
+        QCOMPARE(merged.encoding.maxLen, 300); // not given: the remembered value stays
         QCOMPARE(merged.epochs, 3);
         QCOMPARE(merged.lr, 0.01);
     }

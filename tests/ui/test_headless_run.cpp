@@ -105,6 +105,8 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void resumeContinues();
+    void probeAfterTraining();
+    void compareWritesTableCsvAndFolders();
     void resumeGarbage();
     void ctrlCStopsAndStillWrites();
     void help();
@@ -162,8 +164,8 @@ void TestHeadlessRun::outWritesEveryFile() {
     const DefaultRun &run = defaultRun(0);
     QCOMPARE(run.run.exitCode, 0);
     const QDir dir(run.dir->path());
-    QVERIFY2(run.run.out.contains(
-                 QStringLiteral("Wrote loss.csv, pe.csv, heatmap.png, checkpoint.pt and state_dict.pt")),
+    QVERIFY2(run.run.out.contains(QStringLiteral(
+                 "Wrote loss.csv, pe.csv, extrapolation.csv, heatmap.png, checkpoint.pt and state_dict.pt")),
              qPrintable(run.run.out));
 
     // loss.csv: one row per epoch, the same train losses the run printed.
@@ -221,9 +223,18 @@ void TestHeadlessRun::outWritesEveryFile() {
     // Nothing else: no leftover probe or temporary files.
     QStringList written = entries(dir.path());
     written.sort();
-    QCOMPARE(written, (QStringList{QStringLiteral("checkpoint.pt"), QStringLiteral("heatmap.png"),
-                                   QStringLiteral("loss.csv"), QStringLiteral("pe.csv"),
-                                   QStringLiteral("state_dict.pt")}));
+    QCOMPARE(written, (QStringList{QStringLiteral("checkpoint.pt"), QStringLiteral("extrapolation.csv"),
+                                   QStringLiteral("heatmap.png"), QStringLiteral("loss.csv"),
+                                   QStringLiteral("pe.csv"), QStringLiteral("state_dict.pt")}));
+    // extrapolation.csv: the default probe, seq_len x 1, 2, 4, 8, with the losses the run printed.
+    const QStringList probe = readLines(dir.filePath(QStringLiteral("extrapolation.csv")));
+    QCOMPARE(probe.size(), 5);
+    QCOMPARE(probe[0], QStringLiteral("length,loss"));
+    QVERIFY(probe[4].startsWith(QStringLiteral("160,")));
+    const double printed160 = run.run.out.section(QStringLiteral("Probe length 160, Loss: "), 1)
+                                  .section(QLatin1Char('\n'), 0, 0)
+                                  .toDouble();
+    QVERIFY(relativeDifference(probe[4].section(QLatin1Char(','), 1).toDouble(), printed160) < 1e-8);
 }
 
 void TestHeadlessRun::badInput_data() {
@@ -245,6 +256,24 @@ void TestHeadlessRun::badInput_data() {
                                   << QStringLiteral("--epochs");
     QTest::newRow("--batch-size 0") << QStringList{QStringLiteral("--batch-size"), QStringLiteral("0")}
                                     << QStringLiteral("--batch-size");
+    const auto row = [](const char *name, const QStringList &args, const char *option) {
+        QTest::newRow(name) << args << QString::fromLatin1(option);
+    };
+    const QString ct = QStringLiteral("causal-transformer");
+    row("--heads 3 (d_model 32)",
+        {QStringLiteral("--backbone"), ct, QStringLiteral("--heads"), QStringLiteral("3")}, "--heads");
+    row("--pe rope with lstm", {QStringLiteral("--pe"), QStringLiteral("rope")},
+        "--pe rope needs an attention backbone");
+    row("--pe alibi with lstm", {QStringLiteral("--pe"), QStringLiteral("alibi")}, "--pe alibi");
+    row("--probe 0", {QStringLiteral("--probe"), QStringLiteral("20,0")}, "--probe");
+    row("--probe -5", {QStringLiteral("--probe=-5")}, "--probe");
+    row("--probe abc", {QStringLiteral("--probe"), QStringLiteral("abc")}, "--probe");
+    row("--task fifo", {QStringLiteral("--task"), QStringLiteral("fifo")}, "--task");
+    row("--backbone gru", {QStringLiteral("--backbone"), QStringLiteral("gru")}, "--backbone");
+    row("--compare rotary", {QStringLiteral("--compare"), QStringLiteral("sinusoidal,rotary")}, "--compare");
+    row("--backbones gru", {QStringLiteral("--backbones"), QStringLiteral("lstm,gru")}, "--backbones");
+    row("--compare, lstm only rope", {QStringLiteral("--compare"), QStringLiteral("rope,alibi")},
+        "--compare");
 }
 
 void TestHeadlessRun::badInput() {
@@ -270,6 +299,52 @@ void TestHeadlessRun::badInput() {
     QVERIFY(!QFileInfo::exists(out));
     QVERIFY(entries(dir.path()).isEmpty());
     QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/forbidden")));
+}
+
+void TestHeadlessRun::probeAfterTraining() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("out"));
+    // max_len 50: the sinusoidal table ends before length 80, which is skipped with a note.
+    const Run run = runApp({QStringLiteral("--headless"), QStringLiteral("--samples"), QStringLiteral("128"),
+                            QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--max-len"),
+                            QStringLiteral("50"), QStringLiteral("--probe"), QStringLiteral("20,40,80"),
+                            QStringLiteral("--out"), out});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.out.contains(QStringLiteral("Probe length 40, Loss: ")), qPrintable(run.out));
+    QVERIFY2(run.out.contains(QStringLiteral("length 80 skipped: beyond max_len 50")), qPrintable(run.out));
+    const QStringList csv = readLines(QDir(out).filePath(QStringLiteral("extrapolation.csv")));
+    QCOMPARE(csv.size(), 3);
+    QCOMPARE(csv[0], QStringLiteral("length,loss"));
+    QVERIFY(csv[1].startsWith(QStringLiteral("20,")));
+    QVERIFY(csv[2].startsWith(QStringLiteral("40,")));
+    QVERIFY(std::isfinite(csv[2].section(QLatin1Char(','), 1).toDouble()));
+}
+
+void TestHeadlessRun::compareWritesTableCsvAndFolders() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("cmp"));
+    const Run run = runApp({QStringLiteral("--headless"), QStringLiteral("--samples"), QStringLiteral("128"),
+                            QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--compare"),
+                            QStringLiteral("none,rope"), QStringLiteral("--backbones"),
+                            QStringLiteral("lstm,causal-transformer"), QStringLiteral("--out"), out});
+    QCOMPARE(run.exitCode, 0);
+    // lstm x rope is listed as skipped, with the reason; the other three train.
+    const QStringList csv = readLines(QDir(out).filePath(QStringLiteral("compare.csv")));
+    QCOMPARE(csv.size(), 5);
+    QCOMPARE(csv[0], QStringLiteral("backbone,pe,task,status,train_loss,val_loss,probe_20,probe_40,probe_80,"
+                                    "probe_160,seconds,note"));
+    QVERIFY2(csv[1].startsWith(QStringLiteral("lstm,none,seed,completed,")), qPrintable(csv[1]));
+    QVERIFY2(csv[2].startsWith(QStringLiteral("lstm,rope,seed,skipped,")), qPrintable(csv[2]));
+    QVERIFY2(csv[2].contains(QStringLiteral("needs an attention backbone")), qPrintable(csv[2]));
+    QVERIFY2(csv[4].startsWith(QStringLiteral("causal-transformer,rope,seed,completed,")),
+             qPrintable(csv[4]));
+    QVERIFY(run.out.contains(QStringLiteral("[4/4] training causal-transformer · rope · seed · d32")));
+    for (const QString &folder : {QStringLiteral("lstm-none"), QStringLiteral("causal-transformer-none"),
+                                  QStringLiteral("causal-transformer-rope")}) {
+        QCOMPARE(readLines(QDir(out).filePath(folder + QStringLiteral("/loss.csv"))).size(), 3);
+        QCOMPARE(readLines(QDir(out).filePath(folder + QStringLiteral("/extrapolation.csv"))).size(), 5);
+    }
+    QVERIFY(!QFileInfo::exists(QDir(out).filePath(QStringLiteral("lstm-rope"))));
 }
 
 void TestHeadlessRun::resumeContinues() {

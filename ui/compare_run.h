@@ -1,0 +1,35 @@
+#pragma once
+// The headless comparison (--compare kinds and/or --backbones names): one run per encoding x backbone,
+// each with the same seed, data, settings and probe sets, trained in turn. Prints a table with one row
+// per run and, with --out, writes compare.csv and one folder per run with that run's usual files.
+
+#include "cli_options.h"
+#include "training_types.h"
+
+#include <QTextStream>
+
+namespace posenc::ui {
+
+// One row of a comparison: the run's settings, how it ended and its figures.
+struct ComparisonRow {
+    core::TrainConfig config;
+    QString status; // "completed", "stopped", "diverged", "failed" or "skipped"
+    QString note;   // why it was skipped or how it failed; empty otherwise
+    double trainLoss = 0;
+    double valLoss = 0;
+    core::ProbeResult probe;
+    double seconds = 0;
+};
+
+// The settings of every combination the options ask for, in order: backbones outer, encodings inner.
+QVector<core::TrainConfig> comparisonConfigs(const core::CliOptions &options);
+
+// Runs the comparison; returns the exit code (0 done, 2 bad --out or no valid combination,
+// 1 a write failed, 130 interrupted: the rows so far are still printed and written).
+int runComparison(const core::CliOptions &options, QTextStream &out, QTextStream &err);
+
+// Writes compare.csv: backbone,pe,task,status,train_loss,val_loss,probe_<L>...,seconds,note.
+QString writeComparisonCsv(const QVector<ComparisonRow> &rows, const QVector<int> &lengths,
+                           const QString &path);
+
+} // namespace posenc::ui
