@@ -67,7 +67,8 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     auto *dock = new QDockWidget(tr("Settings"), this);
     dock->setObjectName(QStringLiteral("settingsDock"));
     dock->setWidget(scroll);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     m_heatmap = new HeatmapView;
@@ -141,6 +142,17 @@ void MainWindow::createActions() {
     m_startPause = training->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"));
     m_startPause->setShortcut(Qt::Key_Space);
     connect(m_startPause, &QAction::triggered, this, &MainWindow::startOrPause);
+    // Space goes to a focused field, so Return in a field and Ctrl+Return anywhere start a run too.
+    auto *startAnywhere = new QAction(tr("Start from a field"), this);
+    startAnywhere->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    addAction(startAnywhere);
+    const auto startIfIdle = [this] {
+        if (m_controller->state() == core::TrainingController::State::Idle)
+            startOrPause();
+    };
+    connect(startAnywhere, &QAction::triggered, this, startIfIdle);
+    connect(m_settings, &SettingsPanel::returnPressed, this, startIfIdle);
     m_stop = training->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("St&op"));
     m_stop->setShortcut(Qt::Key_Escape);
     setTip(m_stop, tr("Stop training; the loss history stays"));
@@ -224,7 +236,8 @@ void MainWindow::createActions() {
     add(help, tr("&Keyboard shortcuts"), QKeySequence::HelpContents, tr("List the shortcuts"), [this] {
         QMessageBox::information(
             this, tr("Keyboard shortcuts"),
-            tr("Space\tStart / Pause / Resume\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
+            tr("Space\tStart / Pause / Resume\nReturn in a field, "
+               "Ctrl+Return\tStart\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
                "Ctrl+E\tExport heatmap\nCtrl+S\tSave checkpoint\nCtrl+O\tLoad checkpoint\n"
                "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
                "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
@@ -400,7 +413,9 @@ void MainWindow::updateActions() {
     case State::Idle:
         m_startPause->setText(m_loadedRun ? tr("&Continue") : tr("&Start"));
         m_startPause->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-        setTip(m_startPause, m_loadedRun ? tr("Continue the loaded checkpoint's run") : tr("Start training"));
+        setTip(m_startPause, m_loadedRun
+                                 ? tr("Continue the loaded checkpoint's run (Space, or Return in a field)")
+                                 : tr("Start training (Space, Return in a field, or Ctrl+Return)"));
         break;
     case State::Running:
         m_startPause->setText(tr("&Pause"));

@@ -2,40 +2,62 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
+#include <climits>
 #include <cmath>
+#include <numeric>
 
 namespace posenc::ui {
 
 namespace {
-// Sliders cover the range people explore; the spin boxes beside them go to the full range.
-constexpr int kDModelSliderMax = 1024;
-constexpr int kMaxLenSliderMax = 10000;
+enum class Widget { Choice, Spin, SpinSlider, Real, Text };
 
-QGroupBox *makeGroup(const QString &title, QVBoxLayout *into) {
-    auto *group = new QGroupBox(title);
-    group->setLayout(new QFormLayout);
-    into->addWidget(group);
-    return group;
+const core::ConfigField *coreField(const QString &option) {
+    for (const core::ConfigField &f : core::configFields())
+        if (option == QLatin1String(f.option))
+            return &f;
+    return nullptr;
 }
 
-// A spin box and a slider that move together; the slider's range may be smaller.
-QWidget *withSlider(QSpinBox *spin, QSlider *slider, int sliderMax) {
+QStringList choicesOf(const QString &option) {
+    if (option == QLatin1String("backbone"))
+        return core::backboneNames();
+    if (option == QLatin1String("task"))
+        return core::taskNames();
+    return core::peKindNames();
+}
+
+// Rounds a dragged max_len to a round number: 601 -> 600, 4085 -> 4100; small values stay exact.
+int roundLength(int v) {
+    const int step = v < 100 ? 1 : int(std::pow(10.0, std::floor(std::log10(double(v))) - 1));
+    return std::max(1, int(std::lround(double(v) / step)) * step);
+}
+
+// A spin box and a slider that move together; the slider snaps through `snap` and may have a
+// smaller range.
+QWidget *withSlider(QSpinBox *spin, QSlider *slider, int lo, int hi, std::function<int(int)> snap) {
     slider->setOrientation(Qt::Horizontal);
-    slider->setRange(spin->minimum(), std::min(spin->maximum(), sliderMax));
+    slider->setRange(lo, hi);
     slider->setToolTip(spin->toolTip());
-    QObject::connect(slider, &QSlider::valueChanged, spin, &QSpinBox::setValue);
+    QObject::connect(slider, &QSlider::valueChanged, spin, [spin, slider, snap](int v) {
+        const int snapped = std::clamp(snap(v), slider->minimum(), slider->maximum());
+        spin->setValue(snapped);
+    });
     QObject::connect(spin, qOverload<int>(&QSpinBox::valueChanged), slider, [slider](int v) {
         const QSignalBlocker block(slider);
         slider->setValue(v);
@@ -49,143 +71,271 @@ QWidget *withSlider(QSpinBox *spin, QSlider *slider, int sliderMax) {
 }
 } // namespace
 
+// One field of the panel: the core option it shows, its label, group, widget and ranges.
+struct SettingsPanel::Row {
+    const char *option;
+    const char *label;
+    const char *group;
+    Widget widget;
+    int max;       // the largest value validate() allows (spin boxes accept 10x, to show the message)
+    int sliderMax; // SpinSlider only
+    const char *tip;
+};
+
+namespace {
+const char *const kModel = "Model", *const kEncoding = "Encoding", *const kData = "Data",
+                  *const kTraining = "Training";
+} // namespace
+
+bool parseDecimal(const QString &text, const QLocale &locale, double *value, QString *why) {
+    static const QRegularExpression shape(QStringLiteral("^[+-]?(\\d*)([.,](\\d*))?([eE][+-]?\\d+)?$"));
+    const QString t = text.trimmed();
+    const QRegularExpressionMatch m = shape.match(t);
+    if (t.isEmpty() || !m.hasMatch() || (m.captured(1).isEmpty() && m.captured(3).isEmpty())) {
+        *why = QStringLiteral("\"%1\" is not a number").arg(t);
+        return false;
+    }
+    const QString separator = m.captured(2).left(1);
+    const QString decimal = locale.decimalPoint(), group = locale.groupSeparator();
+    const bool thousands = m.captured(1).size() <= 3 && m.captured(1).toInt() > 0 &&
+                           m.captured(3).size() == 3 && m.captured(4).isEmpty();
+    if (separator == QLatin1String(",") && decimal != QLatin1String(",")) {
+        *why = QStringLiteral("\"%1\" is ambiguous: use . as the decimal separator").arg(t);
+        return false;
+    }
+    if (separator == QLatin1String(".") && group == QLatin1String(".") && thousands) {
+        *why = QStringLiteral("\"%1\" is ambiguous: . also groups thousands here; write %2")
+                   .arg(t, QString(t).replace(QLatin1Char('.'), decimal));
+        return false;
+    }
+    bool ok = false;
+    *value = QString(t).replace(QLatin1Char(','), QLatin1Char('.')).toDouble(&ok);
+    if (!ok)
+        *why = QStringLiteral("\"%1\" is not a number").arg(t);
+    return ok;
+}
+
 SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent) {
     using namespace core::limits;
+    static const Row rows[] = {
+        {"backbone", "backbone", kModel, Widget::Choice, 0, 0,
+         "lstm: the seed's LSTM, which reads order by itself.\n"
+         "transformer: bidirectional attention blocks, mean over steps: blind to order without an encoding.\n"
+         "causal-transformer: attention over earlier steps only, read at the last step."},
+        {"heads", "heads", kModel, Widget::Spin, kMaxHeads, 0,
+         "Attention heads of the transformer backbones; d_model must divide by them (default 4)."},
+        {"layers", "LSTM layers", kModel, Widget::Spin, kMaxLayers, 0,
+         "Stacked LSTM layers, or attention blocks for the transformers (seed: 1)."},
+        {"pe", "kind", kEncoding, Widget::Choice, 0, 0,
+         "sinusoidal: the seed's interleaved sin/cos of pos / base^(2i/d_model).\n"
+         "sinusoidal-concat: all sines first, then all cosines.\n"
+         "learned: a trainable table, shown as it trains.\n"
+         "none: no positional information (zeros).\n"
+         "rope: rotates each head's queries and keys by pos * base^(-2i/head_dim) (attention only).\n"
+         "alibi: adds -slope_h * |i - j| to the attention scores (attention only)."},
+        {"d-model", "d_model", kEncoding, Widget::SpinSlider, kMaxDModel, 1024,
+         "d_model: width of the embedding, the backbone and the PE table (2..4096)."},
+        {"max-len", "max_len", kEncoding, Widget::SpinSlider, kMaxMaxLen, 10000,
+         "max_len: positions in the PE table (1..100000); sequences may not be longer."},
+        {"base", "base", kEncoding, Widget::Real, 0, 0,
+         "base of the frequencies: column pair i has wavelength 2*pi*base^(2i/d_model) positions. "
+         "The seed uses 10000; rope uses the same base."},
+        {"task", "task", kData, Widget::Choice, 0, 0,
+         "seed: label = sum of x weighted by linspace(0.1, 0.5, L) (the notebook's).\n"
+         "recency: weights 0.5 * 0.8^(L-1-t): the last steps count most, at any length.\n"
+         "sum: equal weights, a control in which order carries no information."},
+        {"seq-len", "seq_len", kData, Widget::Spin, kMaxMaxLen, 0,
+         "Steps per sequence; at most max_len. The seed uses 20."},
+        {"features", "features", kData, Widget::Spin, kMaxFeatures, 0, "Input features per step (seed: 10)."},
+        {"samples", "samples", kData, Widget::Spin, kMaxSamples, 0, "Training sequences (seed: 1000)."},
+        {"val-samples", "validation samples", kData, Widget::Spin, kMaxSamples, 0,
+         "Held-out sequences of the same distribution, for the validation loss and each probe length."},
+        {"probe", "probe lengths", kData, Widget::Text, 0, 0,
+         "Lengths of the extrapolation probe after training, e.g. 20,40,80,160 (up to 4096). "
+         "Empty: seq_len x 1, 2, 4, 8."},
+        {"seed", "seed", kData, Widget::Spin, int(kMaxSeed), 0,
+         "Random seed of the data, the initial weights and the shuffling: the same seed gives the same "
+         "losses."},
+        {"batch-size", "batch size", kTraining, Widget::Spin, kMaxSamples, 0,
+         "Sequences per Adam step (seed: 32)."},
+        {"lr", "learning rate", kTraining, Widget::Text, 0, 0,
+         "Adam learning rate, e.g. 0.001 or 1e-3 (seed: 0.001); your locale's decimal separator works too. "
+         "Too high a rate diverges."},
+        {"epochs", "epochs", kTraining, Widget::Spin, kMaxEpochs, 0,
+         "Passes over the training set (seed: 10)."},
+    };
     auto *layout = new QVBoxLayout(this);
-
-    m_encodingGroup = makeGroup(tr("Encoding"), layout);
-    auto *encForm = static_cast<QFormLayout *>(m_encodingGroup->layout());
-    m_kind = new QComboBox;
-    m_kind->addItems(core::peKindNames());
-    m_kind->setToolTip(tr("sinusoidal: the seed's interleaved sin/cos of pos / base^(2i/d_model).\n"
-                          "sinusoidal-concat: all sines first, then all cosines.\n"
-                          "learned: a trainable table, shown as it trains.\n"
-                          "none: no positional information (zeros)."));
-    encForm->addRow(tr("Kind"), m_kind);
-    m_dModel = new QSpinBox;
-    m_dModel->setRange(kMinDModel, kMaxDModel);
-    m_dModel->setToolTip(tr("d_model: width of the embedding, the LSTM and the PE table (%1..%2).")
-                             .arg(kMinDModel)
-                             .arg(kMaxDModel));
-    m_dModelSlider = new QSlider;
-    encForm->addRow(tr("d_model"), withSlider(m_dModel, m_dModelSlider, kDModelSliderMax));
-    m_maxLen = new QSpinBox;
-    m_maxLen->setRange(kMinMaxLen, kMaxMaxLen);
-    m_maxLen->setToolTip(tr("max_len: positions in the PE table (%1..%2); sequences may not be longer.")
-                             .arg(kMinMaxLen)
-                             .arg(kMaxMaxLen));
-    m_maxLenSlider = new QSlider;
-    encForm->addRow(tr("max_len"), withSlider(m_maxLen, m_maxLenSlider, kMaxLenSliderMax));
-    m_base = new QDoubleSpinBox;
-    m_base->setDecimals(2);
-    m_base->setRange(1.01, kMaxBase);
-    m_base->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
-    m_base->setToolTip(tr("base of the frequencies: column pair i has wavelength 2*pi*base^(2i/d_model) "
-                          "positions. The seed uses 10000."));
-    encForm->addRow(tr("base"), m_base);
-
-    m_dataGroup = makeGroup(tr("Data"), layout);
-    m_seqLen = addSpin(m_dataGroup, tr("seq_len"), 1, kMaxMaxLen,
-                       tr("Steps per sequence; at most max_len. The seed uses 20."));
-    m_features =
-        addSpin(m_dataGroup, tr("features"), 1, kMaxFeatures, tr("Input features per step (seed: 10)."));
-    m_samples = addSpin(m_dataGroup, tr("samples"), 1, kMaxSamples, tr("Training sequences (seed: 1000)."));
-    m_valSamples = addSpin(m_dataGroup, tr("validation samples"), 1, kMaxSamples,
-                           tr("Held-out sequences of the same distribution, for the validation loss."));
-    m_seed = addSpin(m_dataGroup, tr("seed"), 0, int(kMaxSeed),
-                     tr("Random seed of the data, the initial weights and the shuffling: "
-                        "the same seed gives the same losses."));
-
-    m_trainingGroup = makeGroup(tr("Training"), layout);
-    m_layers =
-        addSpin(m_trainingGroup, tr("LSTM layers"), 1, kMaxLayers, tr("Stacked LSTM layers (seed: 1)."));
-    m_batch =
-        addSpin(m_trainingGroup, tr("batch size"), 1, kMaxSamples, tr("Sequences per Adam step (seed: 32)."));
-    m_lr = new QLineEdit;
-    m_lr->setToolTip(tr("Adam learning rate, e.g. 0.001 or 1e-3 (seed: 0.001). Too high a rate diverges."));
-    static_cast<QFormLayout *>(m_trainingGroup->layout())->addRow(tr("learning rate"), m_lr);
-    m_epochs =
-        addSpin(m_trainingGroup, tr("epochs"), 1, kMaxEpochs, tr("Passes over the training set (seed: 10)."));
-
-    m_defaults = new QPushButton(tr("Restore seed defaults"));
-    m_defaults->setToolTip(tr("Set every field back to the seed notebook's values."));
+    for (const char *title : {kModel, kEncoding, kData, kTraining}) {
+        auto *group = new QGroupBox(tr(title));
+        group->setLayout(new QFormLayout);
+        layout->addWidget(group);
+        m_groups.insert(QLatin1String(title), group);
+    }
+    for (const Row &row : rows)
+        addRow(row);
+    m_defaults = new QPushButton(tr("Notebook defaults"));
+    m_defaults->setToolTip(
+        tr("Set every field back to the seed notebook's values (LSTM, sinusoidal, seed task)."));
     layout->addWidget(m_defaults);
     m_liveNote = new QLabel(tr("A run is live: settings are locked until it stops."));
     m_liveNote->setWordWrap(true);
     m_liveNote->setVisible(false);
     layout->addWidget(m_liveNote);
     m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("settingsMessage"));
     m_message->setWordWrap(true);
     m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_message);
     layout->addStretch(1);
-
     connect(m_defaults, &QPushButton::clicked, this, [this] { setConfig(core::TrainConfig{}); });
-    connect(m_kind, &QComboBox::currentIndexChanged, this, [this] { onChanged(true); });
-    for (QSpinBox *box : {m_dModel, m_maxLen})
-        connect(box, &QSpinBox::valueChanged, this, [this] { onChanged(true); });
-    connect(m_base, &QDoubleSpinBox::valueChanged, this, [this] { onChanged(true); });
-    for (QSpinBox *box : {m_seqLen, m_features, m_samples, m_valSamples, m_seed, m_layers, m_batch, m_epochs})
-        connect(box, &QSpinBox::valueChanged, this, [this] { onChanged(false); });
-    connect(m_lr, &QLineEdit::textChanged, this, [this] { onChanged(false); });
-
     setConfig(core::TrainConfig{});
 }
 
-QSpinBox *SettingsPanel::addSpin(QGroupBox *group, const QString &label, int min, int max,
-                                 const QString &tip) {
-    auto *box = new QSpinBox;
-    box->setRange(min, max);
-    box->setToolTip(tip);
-    box->setAccelerated(true);
-    static_cast<QFormLayout *>(group->layout())->addRow(label, box);
-    return box;
+void SettingsPanel::addRow(const Row &row) {
+    const QString option = QString::fromLatin1(row.option);
+    QWidget *field = makeField(row);
+    field->setObjectName(option);
+    field->setToolTip(tr(row.tip));
+    field->installEventFilter(this);
+    m_fields.insert(option, field);
+    QWidget *shown = field;
+    if (row.widget == Widget::SpinSlider) {
+        auto *spin = static_cast<QSpinBox *>(field);
+        auto *slider = new QSlider;
+        const bool dModel = option == QLatin1String("d-model");
+        (dModel ? m_dModelSlider : m_maxLenSlider) = slider;
+        const auto snap = dModel ? std::function<int(int)>([this](int v) {
+            const core::TrainConfig c = config();
+            const int step = core::isAttention(c.backbone) && c.heads > 0 ? std::lcm(2, c.heads) : 2;
+            return std::max(step, int(std::lround(double(v) / step)) * step);
+        })
+                                 : std::function<int(int)>(roundLength);
+        shown = withSlider(spin, slider, dModel ? core::limits::kMinDModel : 1, row.sliderMax, snap);
+    }
+    auto *form = static_cast<QFormLayout *>(m_groups.value(QLatin1String(row.group))->layout());
+    auto *label = new QLabel(tr(row.label));
+    label->setBuddy(field);
+    if (option == QLatin1String("layers"))
+        m_layersLabel = label;
+    form->addRow(label, shown);
+}
+
+QWidget *SettingsPanel::makeField(const Row &row) {
+    const bool encoding = qstrcmp(row.group, kEncoding) == 0 || qstrcmp(row.option, "backbone") == 0 ||
+                          qstrcmp(row.option, "heads") == 0;
+    const auto changed = [this, encoding] { onChanged(encoding); };
+    switch (row.widget) {
+    case Widget::Choice: {
+        auto *box = new QComboBox;
+        box->addItems(choicesOf(QString::fromLatin1(row.option)));
+        connect(box, &QComboBox::currentIndexChanged, this, changed);
+        return box;
+    }
+    case Widget::Spin:
+    case Widget::SpinSlider: {
+        auto *box = new QSpinBox;
+        // Out-of-range values can be typed, so they get validate()'s message instead of a silent revert.
+        box->setRange(0, int(std::min<qint64>(qint64(row.max) * 10, INT_MAX)));
+        box->setAccelerated(true);
+        connect(box, &QSpinBox::valueChanged, this, changed);
+        return box;
+    }
+    case Widget::Real: {
+        auto *box = new QDoubleSpinBox;
+        box->setDecimals(2);
+        box->setRange(1.01, core::limits::kMaxBase);
+        box->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+        connect(box, &QDoubleSpinBox::valueChanged, this, changed);
+        return box;
+    }
+    case Widget::Text:
+        break;
+    }
+    auto *edit = new QLineEdit;
+    connect(edit, &QLineEdit::textChanged, this, changed);
+    return edit;
+}
+
+QString SettingsPanel::fieldText(const QString &option) const {
+    QWidget *w = m_fields.value(option);
+    if (auto *box = qobject_cast<QComboBox *>(w))
+        return box->currentText();
+    if (auto *box = qobject_cast<QSpinBox *>(w))
+        return QString::number(box->value());
+    if (auto *box = qobject_cast<QDoubleSpinBox *>(w))
+        return QString::number(box->value(), 'g', 17);
+    if (auto *edit = qobject_cast<QLineEdit *>(w))
+        return edit->text();
+    return {};
+}
+
+void SettingsPanel::setFieldText(const QString &option, const QString &text) {
+    QWidget *w = m_fields.value(option);
+    if (auto *box = qobject_cast<QComboBox *>(w))
+        box->setCurrentText(text);
+    else if (auto *box = qobject_cast<QSpinBox *>(w))
+        box->setValue(text.toInt());
+    else if (auto *box = qobject_cast<QDoubleSpinBox *>(w))
+        box->setValue(text.toDouble());
+    else if (auto *edit = qobject_cast<QLineEdit *>(w))
+        edit->setText(text);
+}
+
+QHash<QString, QString> SettingsPanel::parseProblems() const {
+    QHash<QString, QString> out;
+    double lr = 0;
+    QString why;
+    if (!parseDecimal(fieldText(QStringLiteral("lr")), QLocale(), &lr, &why))
+        out.insert(QStringLiteral("lr"),
+                   fieldText(QStringLiteral("lr")).trimmed().isEmpty() ||
+                           why.endsWith(QLatin1String("not a number"))
+                       ? QStringLiteral("learning rate must be a finite number above 0 (got \"%1\")")
+                             .arg(fieldText(QStringLiteral("lr")))
+                       : QStringLiteral("learning rate %1").arg(why));
+    QVector<int> lengths;
+    const QString probe = fieldText(QStringLiteral("probe"));
+    if (!probe.trimmed().isEmpty() && !core::parseLengths(probe, &lengths, &why))
+        out.insert(QStringLiteral("probe"), why);
+    return out;
 }
 
 core::TrainConfig SettingsPanel::config() const {
-    core::TrainConfig c;
-    core::parsePeKind(m_kind->currentText(), &c.encoding.kind);
-    c.encoding.dModel = m_dModel->value();
-    c.encoding.maxLen = m_maxLen->value();
-    c.encoding.base = m_base->value();
-    c.seqLen = m_seqLen->value();
-    c.featureDim = m_features->value();
-    c.numSamples = m_samples->value();
-    c.valSamples = m_valSamples->value();
-    c.seed = quint64(m_seed->value());
-    c.layers = m_layers->value();
-    c.batchSize = m_batch->value();
-    bool ok = false;
-    const double lr = QLocale::c().toDouble(m_lr->text().trimmed(), &ok);
-    c.lr = ok ? lr : std::nan("");
-    c.epochs = m_epochs->value();
+    core::TrainConfig c = m_base;
+    for (auto it = m_fields.cbegin(); it != m_fields.cend(); ++it) {
+        QString text = fieldText(it.key()), rule;
+        if (it.key() == QLatin1String("lr")) {
+            double lr = 0;
+            c.lr = parseDecimal(text, QLocale(), &lr, &rule) ? lr : std::nan("");
+            continue;
+        }
+        if (const core::ConfigField *f = coreField(it.key()))
+            f->set(c, text, &rule); // a refused text (probe "abc") keeps the value; problems() names it
+    }
     return c;
 }
 
 void SettingsPanel::setConfig(const core::TrainConfig &c) {
     m_updating = true;
-    m_kind->setCurrentText(core::peKindName(c.encoding.kind));
-    m_dModel->setValue(c.encoding.dModel);
-    m_maxLen->setValue(c.encoding.maxLen);
-    m_base->setValue(c.encoding.base);
-    m_seqLen->setValue(c.seqLen);
-    m_features->setValue(c.featureDim);
-    m_samples->setValue(c.numSamples);
-    m_valSamples->setValue(c.valSamples);
-    m_seed->setValue(int(std::min<quint64>(c.seed, quint64(core::limits::kMaxSeed))));
-    m_layers->setValue(c.layers);
-    m_batch->setValue(c.batchSize);
-    m_lr->setText(QLocale::c().toString(c.lr, 'g', 6));
-    m_epochs->setValue(c.epochs);
+    m_base = c;
+    QLocale locale;
+    locale.setNumberOptions(QLocale::OmitGroupSeparator);
+    for (auto it = m_fields.cbegin(); it != m_fields.cend(); ++it) {
+        if (it.key() == QLatin1String("lr"))
+            setFieldText(it.key(), locale.toString(c.lr, 'g', 6));
+        else if (const core::ConfigField *f = coreField(it.key()))
+            setFieldText(it.key(), f->get(c));
+    }
     m_updating = false;
     onChanged(true);
 }
 
 QStringList SettingsPanel::problems() const {
-    QStringList out = core::validate(config());
-    if (std::isnan(config().lr))
-        out.replaceInStrings(QStringLiteral("(got nan)"), QStringLiteral("(got \"%1\")").arg(m_lr->text()));
+    const QHash<QString, QString> unparsed = parseProblems();
+    QStringList out = unparsed.values();
+    for (const core::ConfigIssue &issue : core::check(config()))
+        if (!unparsed.contains(issue.option))
+            out << issue.message;
     return out;
 }
 
@@ -194,10 +344,53 @@ QString SettingsPanel::messageText() const {
 }
 
 void SettingsPanel::setRunLive(bool live) {
-    for (QGroupBox *group : {m_encodingGroup, m_dataGroup, m_trainingGroup})
+    for (QGroupBox *group : m_groups)
         group->setEnabled(!live);
     m_defaults->setEnabled(!live);
     m_liveNote->setVisible(live);
+}
+
+bool SettingsPanel::eventFilter(QObject *watched, QEvent *event) {
+    if (event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if ((key == Qt::Key_Return || key == Qt::Key_Enter) && !qobject_cast<QComboBox *>(watched))
+            Q_EMIT returnPressed();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void SettingsPanel::markInvalid(const QStringList &options) {
+    for (auto it = m_fields.cbegin(); it != m_fields.cend(); ++it) {
+        const bool bad = options.contains(it.key());
+        if (it.value()->property("invalid").toBool() == bad)
+            continue;
+        // A palette change keeps the native frame and the spin box arrows (a style sheet would not).
+        QPalette palette;
+        if (bad) {
+            palette = it.value()->palette();
+            palette.setColor(QPalette::Base, QColor(0xfd, 0xe7, 0xea));
+            palette.setColor(QPalette::Text, QColor(0xb0, 0x00, 0x20));
+        }
+        it.value()->setPalette(palette);
+        it.value()->setProperty("invalid", bad);
+    }
+}
+
+void SettingsPanel::updateAttentionFields() {
+    const core::TrainConfig c = config();
+    const bool attention = core::isAttention(c.backbone);
+    m_fields.value(QStringLiteral("heads"))->setEnabled(attention);
+    m_layersLabel->setText(attention ? tr("attention blocks") : tr("LSTM layers"));
+    auto *kinds = qobject_cast<QStandardItemModel *>(kindBox()->model());
+    for (core::PeKind kind : {core::PeKind::Rope, core::PeKind::Alibi}) {
+        QStandardItem *item = kinds->item(core::peKindNames().indexOf(core::peKindName(kind)));
+        item->setEnabled(attention);
+        item->setToolTip(attention
+                             ? QString()
+                             : tr("%1 acts inside attention: choose the transformer or causal-transformer "
+                                  "backbone first")
+                                   .arg(core::peKindName(kind)));
+    }
 }
 
 void SettingsPanel::onChanged(bool encodingTouched) {
@@ -205,14 +398,43 @@ void SettingsPanel::onChanged(bool encodingTouched) {
         return;
     const core::TrainConfig c = config();
     const QStringList issues = problems();
+    QStringList badOptions = parseProblems().keys();
+    for (const core::ConfigIssue &issue : core::check(c))
+        badOptions << issue.option;
     m_message->setText(issues.join(QLatin1Char('\n')));
-    m_lr->setStyleSheet(std::isfinite(c.lr) && c.lr > 0 ? QString()
-                                                        : QStringLiteral("border: 1px solid #b00020;"));
-    m_seqLen->setStyleSheet(c.seqLen > c.encoding.maxLen ? QStringLiteral("border: 1px solid #b00020;")
-                                                         : QString());
+    markInvalid(badOptions);
+    updateAttentionFields();
     if (encodingTouched)
         Q_EMIT encodingChanged(c.encoding);
     Q_EMIT configChanged(c, issues);
+}
+
+QSpinBox *SettingsPanel::dModelBox() const {
+    return qobject_cast<QSpinBox *>(field(QStringLiteral("d-model")));
+}
+QSpinBox *SettingsPanel::maxLenBox() const {
+    return qobject_cast<QSpinBox *>(field(QStringLiteral("max-len")));
+}
+QSpinBox *SettingsPanel::seqLenBox() const {
+    return qobject_cast<QSpinBox *>(field(QStringLiteral("seq-len")));
+}
+QLineEdit *SettingsPanel::lrEdit() const {
+    return qobject_cast<QLineEdit *>(field(QStringLiteral("lr")));
+}
+QComboBox *SettingsPanel::kindBox() const {
+    return qobject_cast<QComboBox *>(field(QStringLiteral("pe")));
+}
+QDoubleSpinBox *SettingsPanel::baseBox() const {
+    return qobject_cast<QDoubleSpinBox *>(field(QStringLiteral("base")));
+}
+QSpinBox *SettingsPanel::epochsBox() const {
+    return qobject_cast<QSpinBox *>(field(QStringLiteral("epochs")));
+}
+QSpinBox *SettingsPanel::samplesBox() const {
+    return qobject_cast<QSpinBox *>(field(QStringLiteral("samples")));
+}
+QSpinBox *SettingsPanel::seedBox() const {
+    return qobject_cast<QSpinBox *>(field(QStringLiteral("seed")));
 }
 
 } // namespace posenc::ui

@@ -1,10 +1,13 @@
 #pragma once
-// The settings dock: encoding (kind, d_model, max_len, base), data (seq_len, features, samples,
-// validation samples, seed) and training (layers, batch size, learning rate, epochs), each with
-// the range validate() allows and a tooltip, an inline list of problems, and "Restore seed defaults".
+// The settings dock: model (backbone, heads, layers), encoding (kind, d_model, max_len, base), data
+// (task, seq_len, features, samples, validation samples, probe lengths, seed) and training (batch
+// size, learning rate, epochs). The fields come from one table whose rows name core::configFields()
+// options, so values, ranges and messages are core's. Problems are listed under the fields and the
+// fields they name are marked; "Notebook defaults" restores the seed notebook's values.
 
 #include "config.h"
 
+#include <QHash>
 #include <QWidget>
 
 class QComboBox;
@@ -23,7 +26,7 @@ class SettingsPanel : public QWidget {
 public:
     explicit SettingsPanel(QWidget *parent = nullptr);
 
-    // The settings as they stand (the learning rate as typed, even when invalid).
+    // The settings as they stand (the learning rate as typed: NaN when it is not a number).
     core::TrainConfig config() const;
     // Fills every field (emits the change signals once).
     void setConfig(const core::TrainConfig &config);
@@ -34,17 +37,18 @@ public:
     // Locks the fields that shape the model while a run is live.
     void setRunLive(bool live);
 
-    // The fields, for tests and for focus.
-    QSpinBox *dModelBox() const { return m_dModel; }
-    QSpinBox *maxLenBox() const { return m_maxLen; }
+    // The field of a command-line option ("d-model", "lr", ...), also its objectName; null if none.
+    QWidget *field(const QString &option) const { return m_fields.value(option); }
+    QSpinBox *dModelBox() const;
+    QSpinBox *maxLenBox() const;
     QSlider *dModelSlider() const { return m_dModelSlider; }
-    QSpinBox *seqLenBox() const { return m_seqLen; }
-    QLineEdit *lrEdit() const { return m_lr; }
-    QComboBox *kindBox() const { return m_kind; }
-    QDoubleSpinBox *baseBox() const { return m_base; }
-    QSpinBox *epochsBox() const { return m_epochs; }
-    QSpinBox *samplesBox() const { return m_samples; }
-    QSpinBox *seedBox() const { return m_seed; }
+    QSpinBox *seqLenBox() const;
+    QLineEdit *lrEdit() const;
+    QComboBox *kindBox() const;
+    QDoubleSpinBox *baseBox() const;
+    QSpinBox *epochsBox() const;
+    QSpinBox *samplesBox() const;
+    QSpinBox *seedBox() const;
     // The inline message under the fields ("" when every setting is valid).
     QString messageText() const;
 
@@ -53,33 +57,39 @@ Q_SIGNALS:
     void encodingChanged(const posenc::core::EncodingConfig &encoding);
     // Any setting changed; `problems` is empty when the settings are valid.
     void configChanged(const posenc::core::TrainConfig &config, const QStringList &problems);
+    // Return was pressed in a field: the window starts a valid run.
+    void returnPressed();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    struct Row;
+    void addRow(const Row &row);
+    QWidget *makeField(const Row &row);
+    QString fieldText(const QString &option) const;
+    void setFieldText(const QString &option, const QString &text);
+    // The problems of text that is not a value at all (e.g. lr "abc"), by option.
+    QHash<QString, QString> parseProblems() const;
     void onChanged(bool encodingTouched);
-    QSpinBox *addSpin(QGroupBox *group, const QString &label, int min, int max, const QString &tip);
+    void markInvalid(const QStringList &options);
+    void updateAttentionFields();
 
-    QComboBox *m_kind = nullptr;
-    QSpinBox *m_dModel = nullptr;
+    core::TrainConfig m_base; // the settings no field shows (e.g. --lstm) come from here
+    QHash<QString, QWidget *> m_fields;
+    QHash<QString, QGroupBox *> m_groups;
     QSlider *m_dModelSlider = nullptr;
-    QSpinBox *m_maxLen = nullptr;
     QSlider *m_maxLenSlider = nullptr;
-    QDoubleSpinBox *m_base = nullptr;
-    QSpinBox *m_seqLen = nullptr;
-    QSpinBox *m_features = nullptr;
-    QSpinBox *m_samples = nullptr;
-    QSpinBox *m_valSamples = nullptr;
-    QSpinBox *m_seed = nullptr;
-    QSpinBox *m_layers = nullptr;
-    QSpinBox *m_batch = nullptr;
-    QLineEdit *m_lr = nullptr;
-    QSpinBox *m_epochs = nullptr;
-    QGroupBox *m_encodingGroup = nullptr;
-    QGroupBox *m_dataGroup = nullptr;
-    QGroupBox *m_trainingGroup = nullptr;
+    QLabel *m_layersLabel = nullptr;
     QPushButton *m_defaults = nullptr;
     QLabel *m_message = nullptr;
     QLabel *m_liveNote = nullptr;
     bool m_updating = false; // true while setConfig fills the fields
 };
+
+// Reads a decimal number typed in `locale` or with '.': "0,001" is 0.001 where ',' is the decimal
+// separator; text that could mean two numbers (a ',' where it is not the decimal separator, "1.000"
+// where '.' groups thousands) is refused. False and the reason in `why` when refused.
+bool parseDecimal(const QString &text, const QLocale &locale, double *value, QString *why);
 
 } // namespace posenc::ui
