@@ -1,6 +1,6 @@
 #include "loss_view.h"
 
-#include "file_util.h"
+#include "log_ticker.h"
 #include "plot_export.h"
 
 #include <qcustomplot.h>
@@ -36,10 +36,6 @@ QCPGraph *addMarkerGraph(QCustomPlot *plot, QCPScatterStyle::ScatterShape shape,
     graph->setScatterStyle(QCPScatterStyle(shape, QPen(colour, 1.5), QBrush(Qt::white), size));
     graph->setPen(QPen(colour));
     return graph;
-}
-
-QByteArray lossText(double loss) {
-    return QByteArray::number(loss, 'g', 9);
 }
 
 } // namespace
@@ -121,7 +117,7 @@ void LossView::beginRun(const QString &label) {
         m_smooth->data()->clear();
         m_prevRaw->setName(m_runLabel.isEmpty() ? tr("previous run")
                                                 : tr("previous run: %1").arg(m_runLabel));
-        m_prevRaw->addToLegend();
+        updateLegend();
     }
     m_batches.clear();
     m_epochs.clear();
@@ -136,7 +132,7 @@ void LossView::beginRun(const QString &label) {
 void LossView::clear() {
     for (QCPGraph *graph : {m_raw, m_smooth, m_train, m_val, m_prevRaw, m_prevTrain, m_prevVal})
         graph->data()->clear();
-    m_prevRaw->removeFromLegend();
+    updateLegend();
     m_batches.clear();
     m_epochs.clear();
     m_ema = 0;
@@ -187,7 +183,7 @@ void LossView::setLogScale(bool on) {
         // Only positive losses have a place on a log axis: QCustomPlot sanitises the range and the
         // value-range search below skips everything <= 0.
         axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        axis->setTicker(QSharedPointer<DistinctLogTicker>::create());
         axis->setNumberFormat(QStringLiteral("eb"));
         axis->setNumberPrecision(0);
     } else {
@@ -204,6 +200,24 @@ bool LossView::logScale() const {
     return m_plot->yAxis->scaleType() == QCPAxis::stLogarithmic;
 }
 
+void LossView::updateLegend() {
+    // Rebuilt in one fixed order, so toggling the smoothing never reorders the entries.
+    m_plot->legend->clearItems();
+    for (QCPGraph *graph : {m_raw, m_smooth, m_train, m_val, m_prevRaw}) {
+        const bool shown = graph == m_smooth ? m_alpha > 0 : graph == m_prevRaw ? hasPreviousRun() : true;
+        if (shown)
+            graph->addToLegend();
+    }
+}
+
+QStringList LossView::legendNames() const {
+    QStringList names;
+    for (int i = 0; i < m_plot->legend->itemCount(); ++i)
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(m_plot->legend->item(i)))
+            names << item->plottable()->name();
+    return names;
+}
+
 void LossView::setSmoothing(double alpha) {
     m_alpha = alpha >= 0 ? qMin(alpha, 0.99) : 0.0;
     {
@@ -213,10 +227,7 @@ void LossView::setSmoothing(double alpha) {
     m_smoothValue->setText(QString::number(m_alpha, 'f', 2));
     m_smooth->setName(tr("smoothed (EMA %1)").arg(m_alpha, 0, 'f', 2));
     m_smooth->setVisible(m_alpha > 0);
-    if (m_alpha > 0)
-        m_smooth->addToLegend();
-    else
-        m_smooth->removeFromLegend();
+    updateLegend();
     recomputeSmoothing();
     scheduleReplot();
 }
@@ -242,18 +253,11 @@ int LossView::previousBatchPointCount() const {
 }
 
 QString LossView::writeEpochCsv(const QString &path) const {
-    QByteArray csv = "epoch,train_loss,val_loss,step,samples_per_s\n";
-    for (const core::EpochStats &e : m_epochs)
-        csv += QByteArray::number(e.epoch) + ',' + lossText(e.trainLoss) + ',' + lossText(e.valLoss) + ',' +
-               QByteArray::number(e.step) + ',' + QByteArray::number(e.samplesPerSec, 'f', 1) + '\n';
-    return core::writeFileAtomically(path, csv);
+    return core::writeEpochCsv(m_epochs, path);
 }
 
 QString LossView::writeBatchCsv(const QString &path) const {
-    QByteArray csv = "step,loss\n";
-    for (const core::BatchLoss &b : m_batches)
-        csv += QByteArray::number(b.step) + ',' + lossText(b.loss) + '\n';
-    return core::writeFileAtomically(path, csv);
+    return core::writeBatchCsv(m_batches, path);
 }
 
 void LossView::recomputeSmoothing() {

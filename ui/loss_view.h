@@ -61,8 +61,11 @@ public:
     QString writeBatchCsv(const QString &path) const;
 
     QCustomPlot *plot() const { return m_plot; }
+    // The legend's entries, top to bottom.
+    QStringList legendNames() const;
 
 private:
+    void updateLegend();
     void recomputeSmoothing();
     void scheduleReplot();
     // One EMA step with `loss` (non-finite losses are skipped); the smoothed value, NaN before any.

@@ -1,6 +1,7 @@
 // LossView: streamed batch losses and epoch markers, the EMA line, the log axis, following the
 // newest step, the dimmed previous run, and the CSV files.
 
+#include "log_ticker.h"
 #include "loss_view.h"
 
 #include <qcustomplot.h>
@@ -110,6 +111,9 @@ private Q_SLOTS:
     void batchCsv();
     void csvToUnwritablePath();
     void followLatest();
+    void logLabelsAreDistinct_data();
+    void logLabelsAreDistinct();
+    void legendKeepsItsOrder();
 
 private:
     LossView *m_view = nullptr;
@@ -224,7 +228,7 @@ void TestLossView::logScaleToggle() {
     m_view->setLogScale(true);
     QVERIFY(m_view->logScale());
     QCOMPARE(y->scaleType(), QCPAxis::stLogarithmic);
-    QVERIFY(dynamic_cast<QCPAxisTickerLog *>(y->ticker().data()));
+    QVERIFY(dynamic_cast<ui::DistinctLogTicker *>(y->ticker().data()));
     auto *box = m_view->findChild<QCheckBox *>(QStringLiteral("logScale"));
     QVERIFY(box->isChecked());
     // Losses from 1/100 to 1 are all visible.
@@ -234,7 +238,7 @@ void TestLossView::logScaleToggle() {
     box->setChecked(false);
     QVERIFY(!m_view->logScale());
     QCOMPARE(y->scaleType(), QCPAxis::stLinear);
-    QVERIFY(!dynamic_cast<QCPAxisTickerLog *>(y->ticker().data()));
+    QVERIFY(!dynamic_cast<ui::DistinctLogTicker *>(y->ticker().data()));
 }
 
 void TestLossView::logScaleSkipsNonPositiveLosses() {
@@ -391,6 +395,57 @@ void TestLossView::followLatest() {
                       Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(plot, &wheel);
     QVERIFY(!m_view->followLatest());
+}
+
+void TestLossView::logLabelsAreDistinct_data() {
+    QTest::addColumn<double>("lower");
+    QTest::addColumn<double>("upper");
+    QTest::newRow("inside one decade around 1") << 0.8 << 1.2;
+    QTest::newRow("very narrow") << 0.95 << 1.05;
+    QTest::newRow("around 2") << 1.5 << 2.5;
+    QTest::newRow("two decades") << 0.01 << 1.0;
+    QTest::newRow("one decade and a bit") << 0.3 << 3.0;
+    QTest::newRow("six decades") << 1e-5 << 10.0;
+    QTest::newRow("fifteen decades") << 1e-12 << 1e3;
+}
+
+void TestLossView::logLabelsAreDistinct() {
+    QFETCH(double, lower);
+    QFETCH(double, upper);
+    m_view->setLogScale(true);
+    QCPAxis *axis = m_view->plot()->yAxis;
+    axis->setRange(lower, upper);
+    m_view->plot()->replot();
+    const QVector<double> ticks = axis->tickVector();
+    const QVector<QString> labels = axis->tickVectorLabels();
+    QVERIFY2(ticks.size() >= 2 && ticks.size() <= 10, qPrintable(QString::number(ticks.size())));
+    QCOMPARE(labels.size(), ticks.size());
+    const QStringList list(labels.begin(), labels.end());
+    QCOMPARE(QSet<QString>(list.begin(), list.end()).size(), list.size()); // no "10^0 10^0 10^0"
+    for (int i = 0; i < ticks.size(); ++i) {
+        QVERIFY(ticks[i] >= lower * (1 - 1e-9) && ticks[i] <= upper * (1 + 1e-9));
+        // Each label reads back to its tick to the digits it shows.
+        QVERIFY2(std::abs(labels[i].toDouble() - ticks[i]) <=
+                     1e-9 * ticks[i] + 0.5 * std::abs(ticks[i]) * 1e-6,
+                 qPrintable(labels[i]));
+        if (i > 0)
+            QVERIFY(ticks[i] > ticks[i - 1]);
+    }
+}
+
+void TestLossView::legendKeepsItsOrder() {
+    const QStringList before = m_view->legendNames();
+    QCOMPARE(before,
+             (QStringList{QStringLiteral("batch loss"), QStringLiteral("smoothed (EMA 0.90)"),
+                          QStringLiteral("train loss (epoch)"), QStringLiteral("validation loss (epoch)")}));
+    m_view->setSmoothing(0);
+    QCOMPARE(m_view->legendNames(),
+             (QStringList{QStringLiteral("batch loss"), QStringLiteral("train loss (epoch)"),
+                          QStringLiteral("validation loss (epoch)")}));
+    m_view->setSmoothing(0.5);
+    QStringList expected = before;
+    expected[1] = QStringLiteral("smoothed (EMA 0.50)");
+    QCOMPARE(m_view->legendNames(), expected);
 }
 
 QTEST_MAIN(TestLossView)
