@@ -43,6 +43,28 @@ QString writeProbeCsv(const ProbeResult &probe, const QString &path) {
     return writeFileAtomically(path, text);
 }
 
+void RateMeter::addBatch(qint64 nanoseconds, int samples) {
+    if (++m_seen <= kWarmupBatches)
+        return;
+    m_batches.push_back({nanoseconds, samples});
+    if (m_batches.size() > kWindow + 1)
+        m_batches.removeFirst();
+}
+
+void RateMeter::restart() {
+    m_batches.clear();
+}
+
+double RateMeter::samplesPerSec() const {
+    if (m_batches.size() < 2)
+        return 0;
+    qint64 samples = 0;
+    for (int i = 1; i < m_batches.size(); ++i) // the first entry only marks where the window starts
+        samples += m_batches[i].second;
+    const double seconds = (m_batches.last().first - m_batches.first().first) * 1e-9;
+    return seconds > 0 ? samples / seconds : 0;
+}
+
 void registerMetaTypes() {
     qRegisterMetaType<BatchLoss>();
     qRegisterMetaType<QVector<BatchLoss>>();

@@ -31,7 +31,27 @@ struct Progress {
     int epoch = 0; // 1-based epoch being trained
     int batch = 0; // 1-based batch within the epoch
     int batchesPerEpoch = 0;
-    double etaSeconds = -1; // < 0 while unknown
+    double etaSeconds = -1;   // < 0 while unknown
+    double samplesPerSec = 0; // the recent training rate; 0 while unknown
+};
+
+// The training rate over the last few batches, from their timings: the first batches of a run (warm-up:
+// allocations, first-touch of memory) are left out, and a pause restarts the window.
+class RateMeter {
+public:
+    // A batch of `samples` ended at `nanoseconds` (any monotonic clock).
+    void addBatch(qint64 nanoseconds, int samples);
+    // Forget the window (after a pause): the next batch starts a new one.
+    void restart();
+    // Samples per second over the window; 0 until enough batches were timed.
+    double samplesPerSec() const;
+
+    static constexpr int kWarmupBatches = 2;
+    static constexpr int kWindow = 32;
+
+private:
+    QVector<QPair<qint64, int>> m_batches; // (end time, samples), the newest last
+    int m_seen = 0;
 };
 
 enum class Outcome { Completed, Stopped, Diverged, Failed };

@@ -133,8 +133,18 @@ void TrainingWorker::runHeld() {
 
     Trainer::Hooks hooks;
     hooks.onBatch = [&](const BatchLoss &b) { pending.push_back(b); };
+    RateMeter rate;
+    QElapsedTimer clock;
+    clock.start();
+    const TrainConfig &config = t->config();
     hooks.onProgress = [&](const Progress &p) {
+        const int samples = std::min(config.batchSize, config.numSamples - (p.batch - 1) * config.batchSize);
+        rate.addBatch(clock.nsecsElapsed(), samples);
         lastProgress = p;
+        lastProgress.samplesPerSec = rate.samplesPerSec();
+        if (lastProgress.samplesPerSec > 0) // from the recent batches, not the warm-up
+            lastProgress.etaSeconds =
+                double(p.total - p.done) * config.numSamples / p.batchesPerEpoch / lastProgress.samplesPerSec;
         progressPending = true;
         if (sinceEmit.elapsed() >= kEmitIntervalMs)
             flush();
@@ -152,6 +162,7 @@ void TrainingWorker::runHeld() {
         flush();
         std::unique_lock<std::mutex> lock(m_pauseMutex);
         m_pauseCv.wait(lock, [this] { return !m_paused.load() || m_stop.load(); });
+        rate.restart();
     };
 
     const TrainResult result = t->run(hooks);

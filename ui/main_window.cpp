@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QProgressBar>
 #include <QScreen>
 #include <QScrollArea>
@@ -309,7 +310,38 @@ void MainWindow::saveSettings() const {
     s.setValue(kDirKey, m_lastDir);
 }
 
+bool MainWindow::confirmQuit() {
+    const bool live = m_controller->isLive();
+    if (!live && !m_unsaved)
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("Quit PosEnc Studio"),
+                    live ? tr("A run is training. Stop the run and quit?")
+                         : tr("The last run is not saved in a checkpoint. Quit anyway?"),
+                    QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("quitConfirm"));
+    QPushButton *quit = box.addButton(live ? tr("Stop the run and quit") : tr("Quit without saving"),
+                                      QMessageBox::DestructiveRole);
+    QPushButton *save = box.addButton(tr("Save checkpoint and quit"), QMessageBox::AcceptRole);
+    box.setDefaultButton(box.addButton(QMessageBox::Cancel));
+    box.exec();
+    if (box.clickedButton() == quit)
+        return true;
+    if (box.clickedButton() != save)
+        return false;
+    if (live)
+        m_controller->pause(); // the checkpoint is taken between batches either way
+    const QString path =
+        askPath(tr("Save checkpoint"), QStringLiteral("checkpoint.pt"), tr("Checkpoints (*.pt)"), true);
+    const QString error = path.isEmpty() ? tr("not saved") : saveCheckpoint(path);
+    report(tr("Save failed"), path.isEmpty() ? QString() : error, tr("Saved checkpoint to %1").arg(path));
+    return error.isEmpty();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event) {
+    if (!confirmQuit()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     // The controller joins the worker when destroyed; stopping first makes that one batch.
     m_controller->stop();
@@ -442,6 +474,8 @@ void MainWindow::onProgress(const core::Progress &p) {
             .arg(p.batch)
             .arg(p.batchesPerEpoch));
     m_eta->setText(formatEta(p.etaSeconds));
+    if (p.samplesPerSec > 0)
+        m_speed->setText(tr("%1 samples/s").arg(p.samplesPerSec, 0, 'f', 0));
 }
 
 void MainWindow::onEpoch(const core::EpochStats &stats) {
@@ -452,6 +486,7 @@ void MainWindow::onEpoch(const core::EpochStats &stats) {
 
 void MainWindow::onFinished(const core::TrainResult &result) {
     m_eta->setText(formatEta(result.outcome == core::Outcome::Completed ? 0 : -1));
+    m_unsaved = result.outcome == core::Outcome::Completed || result.outcome == core::Outcome::Stopped;
     switch (result.outcome) {
     case core::Outcome::Completed:
         statusBar()->showMessage(tr("Completed %1 epochs: train %2, val %3")
@@ -532,7 +567,10 @@ void MainWindow::exportViewInteractive(View view) {
 }
 
 QString MainWindow::saveCheckpoint(const QString &path) {
-    return m_controller->saveCheckpoint(path);
+    const QString error = m_controller->saveCheckpoint(path);
+    if (error.isEmpty())
+        m_unsaved = false;
+    return error;
 }
 
 QString MainWindow::exportStateDict(const QString &path) {

@@ -60,6 +60,9 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // Asks before quitting while a run is live or unsaved: stop and quit, save and quit, or cancel.
+    // True when the window may close.
+    bool confirmQuit();
     void createActions();
     void createStatusBar();
     void restoreSettings(const core::CliOptions &options);
@@ -103,6 +106,7 @@ private:
     QLabel *m_losses = nullptr;
 
     bool m_loadedRun = false;         // a checkpoint is loaded and Start continues it
+    bool m_unsaved = false;           // a run trained since the last saved checkpoint
     core::TrainConfig m_loadedConfig; // its settings; changing any but the epochs starts afresh
     int m_runCount = 0;
     QString m_lastDir;

@@ -73,6 +73,24 @@ QString plain(const QAction *action) {
     return action->text().remove(QLatin1Char('&'));
 }
 
+// Answers the next modal message box (e.g. the quit confirmation) by clicking the button `text`,
+// and records the box's question in `question`. Looks for it at every event-loop turn, 200 at most.
+void answerNextBox(const QString &text, QString *question, int attempts = 200) {
+    QTimer::singleShot(0, [=] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box) {
+            if (attempts > 0)
+                answerNextBox(text, question, attempts - 1);
+            return;
+        }
+        *question = box->text();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == text)
+                return button->click();
+        box->reject();
+    });
+}
+
 // Threads of this process whose name is `name` (QThread names the OS thread after its objectName).
 int threadsNamed(const QString &name) {
     int count = 0;
@@ -118,6 +136,8 @@ private Q_SLOTS:
     void pauseHoldsAndResumeContinues();
     void stopKeepsHistoryAndResetClears();
     void closingMidRunJoinsWorker();
+    void quitAsksFirst();
+    void speedAndEtaFromTheFirstBatches();
     void exportWritesRequestedSize_data();
     void exportWritesRequestedSize();
     void exportToUnwritablePath();
@@ -399,6 +419,59 @@ void TestMainWindow::stopKeepsHistoryAndResetClears() {
     QVERIFY(m_window->statusText().contains(QStringLiteral("train \u2014 \u00b7 val \u2014")));
 }
 
+void TestMainWindow::quitAsksFirst() {
+    m_window->settingsPanel()->setConfig(smallConfig(1000));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    // Nothing trained yet: Ctrl+Q closes without a question.
+    QString question;
+    QVERIFY(m_window->close());
+    m_window->show();
+    m_window->startPauseAction()->trigger();
+    QTRY_VERIFY(m_window->lossView()->batchPointCount() > 0);
+    // Cancel keeps the window and the run.
+    answerNextBox(QStringLiteral("Cancel"), &question);
+    QVERIFY(!m_window->close());
+    QCOMPARE(question, QStringLiteral("A run is training. Stop the run and quit?"));
+    QCOMPARE(m_window->controller()->state(), State::Running);
+    QVERIFY(m_window->isVisible());
+    // A stopped run that was never saved is "unsaved": quitting asks again, and says so.
+    QSignalSpy finished(m_window->controller(), &core::TrainingController::finished);
+    m_window->stopAction()->trigger();
+    QVERIFY(finished.wait(30000));
+    question.clear();
+    answerNextBox(QStringLiteral("Quit without saving"), &question);
+    QVERIFY(m_window->close());
+    QCOMPARE(question, QStringLiteral("The last run is not saved in a checkpoint. Quit anyway?"));
+}
+
+void TestMainWindow::speedAndEtaFromTheFirstBatches() {
+    core::TrainConfig c = smallConfig(1);
+    c.numSamples = 16000; // 2000 batches of 8: the first epoch takes a while
+    m_window->settingsPanel()->setConfig(c);
+    QSignalSpy progress(m_window->controller(), &core::TrainingController::progress);
+    m_window->startPauseAction()->trigger();
+    const auto firstRated = [&]() -> core::Progress {
+        for (const QList<QVariant> &args : progress) {
+            const auto p = args.at(0).value<core::Progress>();
+            if (p.samplesPerSec > 0)
+                return p;
+        }
+        return {};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(firstRated().samplesPerSec > 0, 30000);
+    const core::Progress p = firstRated();
+    m_window->stopAction()->trigger();
+    // Known within the first epoch, from batch timings (not "—" until the epoch ends).
+    QCOMPARE(p.epoch, 1);
+    QVERIFY2(p.batch < 2000, qPrintable(QString::number(p.batch)));
+    // The ETA is the remaining samples at that rate.
+    QCOMPARE(p.total, qint64(2000));
+    const double remaining = double(p.total - p.done) * 8;
+    QVERIFY(std::abs(p.etaSeconds - remaining / p.samplesPerSec) < 1e-6 * p.etaSeconds + 1e-9);
+    QTRY_VERIFY(m_window->statusText().contains(QRegularExpression(QStringLiteral("\\d+ samples/s"))));
+}
+
 void TestMainWindow::closingMidRunJoinsWorker() {
     const QString threadName = QStringLiteral("posenc-training");
     m_window->settingsPanel()->setConfig(smallConfig(1000));
@@ -413,7 +486,10 @@ void TestMainWindow::closingMidRunJoinsWorker() {
     QPointer<core::TrainingController> controller = m_window->controller();
     QElapsedTimer clock;
     clock.start();
+    QString question;
+    answerNextBox(QStringLiteral("Stop the run and quit"), &question);
     QVERIFY(m_window->close());
+    QCOMPARE(question, QStringLiteral("A run is training. Stop the run and quit?"));
     delete m_window;
     m_window = nullptr;
     const qint64 elapsed = clock.elapsed();
