@@ -40,8 +40,8 @@ bool readComparison(const QCommandLineParser &parser, CliOptions *out, QString *
         *error = QStringLiteral("--compare and --backbones train without a window: add --headless");
         return false;
     }
-    if (out->isComparison() && !out->resumePath.isEmpty()) {
-        *error = QStringLiteral("--compare starts fresh runs: it cannot be combined with --resume");
+    if (out->isComparison() && !out->continuePath.isEmpty()) {
+        *error = QStringLiteral("--compare starts fresh runs: it cannot be combined with --continue");
         return false;
     }
     return true;
@@ -58,7 +58,7 @@ void addCliOptions(QCommandLineParser &parser) {
                       QStringLiteral("Headless: write loss.csv, pe.csv, heatmap.png, extrapolation.csv, "
                                      "checkpoint.pt and state_dict.pt into <dir>."),
                       QStringLiteral("dir")});
-    parser.addOption({QStringLiteral("resume"),
+    parser.addOption({{QStringLiteral("continue"), QStringLiteral("resume")},
                       QStringLiteral("Continue the run saved in checkpoint <file>."),
                       QStringLiteral("file")});
     parser.addOption(
@@ -92,7 +92,7 @@ bool readCliOptions(const QCommandLineParser &parser, CliOptions *options, QStri
     out.headless = parser.isSet(QStringLiteral("headless"));
     out.autoStart = parser.isSet(QStringLiteral("start"));
     out.outDir = parser.value(QStringLiteral("out"));
-    out.resumePath = parser.value(QStringLiteral("resume"));
+    out.continuePath = parser.value(QStringLiteral("continue"));
     for (const ConfigField &f : configFields()) {
         const QString name = QString::fromLatin1(f.option);
         if (!parser.isSet(name))

@@ -1,6 +1,7 @@
 #pragma once
 // The command-line options shared by the window and the headless run: every setting of a
-// TrainConfig (from configFields()), plus --headless, --out, --resume, --compare and --backbones.
+// TrainConfig (from configFields()), plus --headless, --out, --continue, --compare and --backbones.
+// "Resume" means unpause everywhere; carrying on a saved run is "continue" (--resume stays an alias).
 
 #include "config.h"
 
@@ -15,7 +16,7 @@ struct CliOptions {
     bool headless = false;
     bool autoStart = false; // --start: the window starts training as soon as it opens
     QString outDir;         // --out: where a headless run writes its files
-    QString resumePath;     // --resume: a checkpoint to continue
+    QString continuePath;   // --continue (alias --resume): a checkpoint to continue
     // --compare / --backbones: train every encoding x backbone in turn (headless); empty: no comparison.
     QVector<PeKind> compareKinds;
     QVector<Backbone> compareBackbones;

@@ -2,8 +2,7 @@
 
 #include "training_worker.h"
 
-#include <QEventLoop>
-#include <QTimer>
+#include <QMetaObject>
 
 namespace posenc::core {
 
@@ -12,8 +11,6 @@ TrainingController::TrainingController(QObject *parent) : QObject(parent) {
     m_worker = new TrainingWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(this, &TrainingController::startRequested, m_worker, &TrainingWorker::start);
-    connect(this, &TrainingController::continueRequested, m_worker, &TrainingWorker::resumeHeld);
 
     connect(m_worker, &TrainingWorker::runStarted, this, &TrainingController::runStarted);
     connect(m_worker, &TrainingWorker::batchLosses, this, &TrainingController::batchLosses);
@@ -21,6 +18,7 @@ TrainingController::TrainingController(QObject *parent) : QObject(parent) {
     connect(m_worker, &TrainingWorker::progress, this, &TrainingController::progress);
     connect(m_worker, &TrainingWorker::learnedTable, this, &TrainingController::learnedTable);
     connect(m_worker, &TrainingWorker::probed, this, &TrainingController::probed);
+    connect(m_worker, &TrainingWorker::paused, this, &TrainingController::paused);
     connect(m_worker, &TrainingWorker::finished, this, [this](const TrainResult &result) {
         setState(State::Idle);
         Q_EMIT finished(result);
@@ -53,7 +51,8 @@ QStringList TrainingController::start(const TrainConfig &config) {
         return isLive() ? QStringList{QStringLiteral("A run is already live: stop it first.")} : problems;
     m_worker->resetFlags();
     setState(State::Running);
-    Q_EMIT startRequested(config);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, config] { worker->start(config); }, Qt::QueuedConnection);
     return {};
 }
 
@@ -62,7 +61,17 @@ void TrainingController::continueLoaded(int totalEpochs) {
         return;
     m_worker->resetFlags();
     setState(State::Running);
-    Q_EMIT continueRequested(totalEpochs);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, totalEpochs] { worker->continueHeld(totalEpochs); },
+        Qt::QueuedConnection);
+}
+
+bool TrainingController::probe() {
+    if (isLive() || !m_worker->heldConfig(nullptr))
+        return false;
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->probeHeld(); }, Qt::QueuedConnection);
+    return true;
 }
 
 void TrainingController::pause() {
@@ -82,23 +91,6 @@ void TrainingController::resume() {
 void TrainingController::stop() {
     if (isLive())
         m_worker->requestStop();
-}
-
-bool TrainingController::stopAndWait(int msecs) {
-    if (!isLive())
-        return true;
-    stop();
-    QEventLoop loop;
-    QTimer timeout;
-    timeout.setSingleShot(true);
-    connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-    connect(this, &TrainingController::stateChanged, &loop, [&loop](State s) {
-        if (s == State::Idle)
-            loop.quit();
-    });
-    timeout.start(msecs);
-    loop.exec();
-    return !isLive();
 }
 
 QString TrainingController::saveCheckpoint(const QString &path) const {

@@ -2,6 +2,14 @@
 // The GUI-side owner of the training thread: starts, pauses, resumes and stops runs on a
 // TrainingWorker living on its own QThread, and re-emits the worker's signals on the owner's
 // thread. Destroying it mid-run stops the run and joins the thread within one batch.
+//
+// Which calls may block the GUI thread, and for how long:
+// - start, continueLoaded, probe, pause, resume, stop: never; they queue a call or set an atomic.
+// - saveCheckpoint, exportStateDict, currentPeTable: wait for the batch in flight (a few ms for
+//   the seed's sizes; one batch of the run's size in general), then copy or write the model.
+// - loadCheckpoint: reads and checks the file on the calling thread (only while idle).
+// - the destructor: stops the run and joins the thread, i.e. waits for the batch in flight.
+// Nothing waits on an event loop: results come back as the signals below (finished after a stop).
 
 #include "config.h"
 #include "pe_table.h"
@@ -30,11 +38,14 @@ public:
     QStringList start(const TrainConfig &config);
     // Continues the run loaded from a checkpoint, up to `totalEpochs`.
     void continueLoaded(int totalEpochs);
+    // Probes the held run (e.g. a loaded checkpoint) at its probe lengths; probed() brings the
+    // result. False (and nothing happens) while a run is live or when there is no run.
+    bool probe();
+    // Pause holds the run before its next batch (paused() says when it is held); resume unpauses.
     void pause();
     void resume();
+    // Stops after the batch in flight; finished() follows.
     void stop();
-    // Stops and waits (at most `msecs`) until the worker is idle; true when it is.
-    bool stopAndWait(int msecs = 5000);
 
     QString saveCheckpoint(const QString &path) const;
     QString exportStateDict(const QString &path) const;
@@ -56,10 +67,8 @@ Q_SIGNALS:
     void probed(const posenc::core::ProbeResult &probe);
     void finished(const posenc::core::TrainResult &result);
     void failed(const QString &message);
-
-    // Internal: queued requests to the worker thread.
-    void startRequested(const posenc::core::TrainConfig &config);
-    void continueRequested(int totalEpochs);
+    // The run is held at `step` (every batch loss up to it was sent before this).
+    void paused(qint64 step);
 
 private:
     void setState(State state);

@@ -94,7 +94,12 @@ void TrainingWorker::start(const TrainConfig &config) {
     runHeld();
 }
 
-void TrainingWorker::resumeHeld(int totalEpochs) {
+void TrainingWorker::probeHeld() {
+    if (const auto t = trainer())
+        Q_EMIT probed(t->probe());
+}
+
+void TrainingWorker::continueHeld(int totalEpochs) {
     const auto t = trainer();
     if (!t) {
         Q_EMIT failed(QStringLiteral("There is no loaded run to continue."));
@@ -160,6 +165,7 @@ void TrainingWorker::runHeld() {
         if (!m_paused.load())
             return;
         flush();
+        Q_EMIT paused(t->steps());
         std::unique_lock<std::mutex> lock(m_pauseMutex);
         m_pauseCv.wait(lock, [this] { return !m_paused.load() || m_stop.load(); });
         rate.restart();

@@ -46,11 +46,13 @@ public:
     // Minimum time between two batch-loss / progress emissions.
     static constexpr int kEmitIntervalMs = 33;
 
-public Q_SLOTS:
+    // Worker-thread entry points (the controller queues them with QMetaObject::invokeMethod):
     // Trains a fresh run with `config` (validated here again; invalid settings emit failed()).
     void start(const posenc::core::TrainConfig &config);
     // Continues the held run (after a loaded checkpoint) up to `totalEpochs`.
-    void resumeHeld(int totalEpochs);
+    void continueHeld(int totalEpochs);
+    // Probes the held run and emits probed().
+    void probeHeld();
 
 Q_SIGNALS:
     void runStarted(const posenc::core::TrainConfig &config, int startEpoch, qint64 startStep);
@@ -59,6 +61,7 @@ Q_SIGNALS:
     void progress(const posenc::core::Progress &progress);
     void learnedTable(const posenc::core::PeTable &table);
     void probed(const posenc::core::ProbeResult &probe);
+    void paused(qint64 step);
     void finished(const posenc::core::TrainResult &result);
     void failed(const QString &message);
 

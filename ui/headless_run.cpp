@@ -102,16 +102,17 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
         return runComparison(options, out, err);
     QString error;
     std::unique_ptr<core::Trainer> trainer;
-    if (!options.resumePath.isEmpty()) {
-        trainer = core::Trainer::loadCheckpoint(options.resumePath, &error);
+    if (!options.continuePath.isEmpty()) {
+        trainer = core::Trainer::loadCheckpoint(options.continuePath, &error);
         if (trainer && options.given.contains(QStringLiteral("epochs")))
             trainer->setTotalEpochs(std::max(options.config.epochs, trainer->epochsDone()));
     } else {
         trainer = core::Trainer::create(options.config, &error);
     }
     if (!trainer) {
-        err << "posenc-studio: " << (options.resumePath.isEmpty() ? QString() : QStringLiteral("--resume: "))
-            << error << Qt::endl;
+        err << "posenc-studio: "
+            << (options.continuePath.isEmpty() ? QString() : QStringLiteral("--continue: ")) << error
+            << Qt::endl;
         return kExitBadInput;
     }
     // Checked (and created) only once the run is known to start, so bad input writes nothing.

@@ -17,8 +17,8 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
@@ -29,6 +29,7 @@
 #include <QToolBar>
 
 #include <cmath>
+#include <utility>
 
 namespace posenc::ui {
 
@@ -294,8 +295,8 @@ void MainWindow::restoreSettings(const core::CliOptions &options) {
     m_loss->setLogScale(s.value(kLogKey, false).toBool());
     m_loss->setSmoothing(s.value(kSmoothKey, 0.9).toDouble());
     m_lastDir = s.value(kDirKey, QDir::homePath()).toString();
-    if (!options.resumePath.isEmpty())
-        report(tr("Load failed"), loadCheckpoint(options.resumePath), QString());
+    if (!options.continuePath.isEmpty())
+        report(tr("Load failed"), loadCheckpoint(options.continuePath), QString());
 }
 
 void MainWindow::saveSettings() const {
@@ -389,8 +390,13 @@ void MainWindow::stopRun() {
 }
 
 void MainWindow::resetRun() {
-    if (m_controller->isLive())
-        m_controller->stopAndWait();
+    if (m_controller->isLive()) {
+        // Reset acts on finished(), once the batch in flight is done: nothing waits here.
+        m_resetPending = true;
+        m_controller->stop();
+        statusBar()->showMessage(tr("Stopping, then resetting…"));
+        return;
+    }
     m_loss->clear();
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
@@ -487,6 +493,10 @@ void MainWindow::onEpoch(const core::EpochStats &stats) {
 void MainWindow::onFinished(const core::TrainResult &result) {
     m_eta->setText(formatEta(result.outcome == core::Outcome::Completed ? 0 : -1));
     m_unsaved = result.outcome == core::Outcome::Completed || result.outcome == core::Outcome::Stopped;
+    if (std::exchange(m_resetPending, false)) {
+        resetRun();
+        return;
+    }
     switch (result.outcome) {
     case core::Outcome::Completed:
         statusBar()->showMessage(tr("Completed %1 epochs: train %2, val %3")

@@ -107,6 +107,7 @@ private:
 
     bool m_loadedRun = false;         // a checkpoint is loaded and Start continues it
     bool m_unsaved = false;           // a run trained since the last saved checkpoint
+    bool m_resetPending = false;      // Reset was pressed mid-run: it acts when the run has stopped
     core::TrainConfig m_loadedConfig; // its settings; changing any but the epochs starts afresh
     int m_runCount = 0;
     QString m_lastDir;

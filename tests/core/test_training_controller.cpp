@@ -33,6 +33,30 @@ QVector<BatchLoss> collect(const QSignalSpy &spy) {
 class TestTrainingController : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void completedRunIsProbedAndCanBeProbedAgain() {
+        TrainingController controller;
+        QSignalSpy probed(&controller, &TrainingController::probed);
+        QSignalSpy finished(&controller, &TrainingController::finished);
+        QVERIFY(!controller.probe()); // no run yet
+        TrainConfig c = quick(1);
+        c.probeLengths = {20, 40, 100}; // 100 > max_len 64: skipped for sinusoidal
+        controller.start(c);
+        QVERIFY(!controller.probe()); // live
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(probed.count(), 1); // sent just before finished
+        const auto first = probed[0][0].value<ProbeResult>();
+        QCOMPARE(first.points.size(), 2);
+        QCOMPARE(first.points[1].length, 40);
+        QCOMPARE(first.skipped.size(), 1);
+        // On demand (e.g. for a loaded checkpoint): the same fixed probe sets, the same losses.
+        QVERIFY(controller.probe());
+        QVERIFY(probed.wait(30000));
+        const auto again = probed[1][0].value<ProbeResult>();
+        QCOMPARE(again.points.size(), 2);
+        QCOMPARE(again.points[0].loss, first.points[0].loss);
+        QCOMPARE(again.points[1].loss, first.points[1].loss);
+    }
+
     void runDeliversEveryStepInFewSignals() {
         TrainingController controller;
         QSignalSpy batches(&controller, &TrainingController::batchLosses);
@@ -77,16 +101,20 @@ private Q_SLOTS:
         QSignalSpy batches(&controller, &TrainingController::batchLosses);
         QSignalSpy finished(&controller, &TrainingController::finished);
         controller.start(quick(50));
+        QSignalSpy paused(&controller, &TrainingController::paused);
         QVERIFY(batches.wait(30000));
         controller.pause();
         QCOMPARE(controller.state(), State::Paused);
-        QTest::qWait(300); // the worker reaches its pause point within a batch and flushes
-        const int held = collect(batches).size();
-        QTest::qWait(400);
-        QCOMPARE(collect(batches).size(), held);
+        // The worker says where it is held, after sending every batch loss up to there.
+        QVERIFY(paused.wait(10000));
+        const qint64 heldStep = paused[0][0].toLongLong();
+        const QVector<BatchLoss> held = collect(batches);
+        QCOMPARE(held.last().step, heldStep);
         controller.resume();
         QCOMPARE(controller.state(), State::Running);
-        QTRY_VERIFY_WITH_TIMEOUT(collect(batches).size() > held, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(collect(batches).size() > held.size(), 10000);
+        // Nothing moved while held: the next loss is the next step.
+        QCOMPARE(collect(batches)[held.size()].step, heldStep + 1);
         controller.stop();
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished[0][0].value<TrainResult>().outcome, Outcome::Stopped);
