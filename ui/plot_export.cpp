@@ -98,6 +98,9 @@ QString exportPlot(QCustomPlot *plot, const QString &path, int width, int height
     case Format::Unknown:
         break;
     }
+    // Rendering laid the plot out (and a heatmap binned itself) for the export's size: lay it out
+    // for the window again.
+    plot->replot(QCustomPlot::rpQueuedReplot);
     if (!ok || QFileInfo(tempPath).size() == 0)
         return cannotWrite(path, QStringLiteral("writing the %1 data failed").arg(suffix.toUpper()));
     // POSIX rename replaces an existing file atomically (QFile::rename refuses to).
