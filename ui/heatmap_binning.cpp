@@ -88,29 +88,26 @@ QVector<float> binTable(const core::PeTable &table, const AxisBins &keys, const 
     QVector<float> out(qsizetype(keys.count) * values.count);
     if (out.isEmpty() || table.isEmpty())
         return out;
-    QVector<double> acc(values.count);
-    const float *data = table.values.constData();
-    const int firstValueCell = values.cells.value(0);
+    // Per key bin: first the weighted sum of its rows over the visible columns (one contiguous,
+    // vectorisable pass over the cells), then that one row binned over the value bins.
+    const int firstCell = values.cells.first(), width = values.cells.last() - firstCell + 1;
+    QVector<double> rowSum(width);
+    double *__restrict sum = rowSum.data();
     for (int k = 0; k < keys.count; ++k) {
-        std::fill(acc.begin(), acc.end(), 0.0);
+        std::fill(rowSum.begin(), rowSum.end(), 0.0);
         for (int e = keys.begin[k]; e < keys.begin[k + 1]; ++e) {
-            const float *row = data + qsizetype(keys.cells[e]) * table.cols;
+            const float *__restrict row =
+                table.values.constData() + qsizetype(keys.cells[e]) * table.cols + firstCell;
             const double wk = keys.weights[e];
-            if (!values.binned) { // one dimension per bin: a plain weighted row
-                const float *cells = row + firstValueCell;
-                for (int v = 0; v < values.count; ++v)
-                    acc[v] += wk * cells[v];
-                continue;
-            }
-            for (int v = 0; v < values.count; ++v) {
-                double sum = 0;
-                for (int f = values.begin[v]; f < values.begin[v + 1]; ++f)
-                    sum += values.weights[f] * row[values.cells[f]];
-                acc[v] += wk * sum;
-            }
+            for (int i = 0; i < width; ++i)
+                sum[i] += wk * row[i];
         }
-        for (int v = 0; v < values.count; ++v)
-            out[qsizetype(v) * keys.count + k] = float(acc[v]);
+        for (int v = 0; v < values.count; ++v) {
+            double mean = 0;
+            for (int f = values.begin[v]; f < values.begin[v + 1]; ++f)
+                mean += values.weights[f] * sum[values.cells[f] - firstCell];
+            out[qsizetype(v) * keys.count + k] = float(mean);
+        }
     }
     return out;
 }

@@ -104,6 +104,7 @@ private Q_SLOTS:
     void hoverSaysHowManyCellsAPixelHolds();
     void zoomAndResizeRecomputeTheBinning();
     void exportBinsForItsOwnSize();
+    void bigViewIsBinnedOffTheGuiThread();
     void refreshKeepsZoomUnlessTheSizeChanges();
 
 private:
@@ -568,6 +569,31 @@ void TestHeatmapView::exportBinsForItsOwnSize() {
     QCOMPARE(image.size(), QSize(2400, 1200));
     // The window's own binning comes back with the next frame.
     QTRY_COMPARE(data->keySize(), onScreen);
+}
+
+void TestHeatmapView::bigViewIsBinnedOffTheGuiThread() {
+    // 5000 x 1024 = 5.1M cells in view, more than BinnedColorMap::kSyncCells.
+    showLaidOut();
+    const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 1024, 5000);
+    const core::PeTable table = core::computePeTable(encoding);
+    m_view->setTable(table, encoding);
+    QCustomPlot *plot = m_view->plot();
+    QCPColorMapData *data = colorMap(m_view)->data();
+    plot->replot();
+    QCOMPARE(data->keySize(), 0); // the window went on; the bins come from a pool thread
+    const QRect rect = plot->axisRect()->rect();
+    QTRY_COMPARE(data->keySize(), rect.width());
+    QCOMPARE(data->valueSize(), rect.height());
+    for (int k : {0, data->keySize() / 2}) {
+        const auto [k0, k1] = binSpan(data->keyRange(), data->keySize(), k);
+        const auto [v0, v1] = binSpan(data->valueRange(), data->valueSize(), 3);
+        QVERIFY(std::abs(data->cell(k, 3) - boxMean(table, k0, k1, v0, v1)) < 1e-5);
+    }
+    // An export bins at once, for its own size.
+    QTemporaryDir dir;
+    QCOMPARE(ui::exportPlot(plot, dir.filePath(QStringLiteral("big.png")), 1800, 1200), QString());
+    QVERIFY(data->keySize() > rect.width());
+    QTRY_COMPARE(data->keySize(), rect.width());
 }
 
 void TestHeatmapView::refreshKeepsZoomUnlessTheSizeChanges() {
