@@ -11,6 +11,8 @@ namespace {
 // Finished tables kept for their memory: the one shown, the one being delivered, and one the views
 // have just let go of, which the next table of the same size or smaller overwrites.
 constexpr int kSpares = 3;
+// New buffers get this much room to grow (1/4), so a drag towards bigger tables reuses them too.
+constexpr int kHeadroomDivisor = 4;
 
 qsizetype cellCount(const EncodingConfig &encoding) {
     return qsizetype(encoding.maxLen) * encoding.dModel;
@@ -24,6 +26,11 @@ PeTable computeRecycled(const EncodingConfig &encoding, quint64 seed, QVector<Pe
         if (spare.values.isDetached() && spare.values.capacity() >= needed &&
             (!reuse || spare.values.capacity() < reuse->values.capacity()))
             reuse = &spare;
+    }
+    PeTable fresh;
+    if (!reuse && isSinusoidal(encoding.kind)) {
+        fresh.values.reserve(needed + needed / kHeadroomDivisor);
+        reuse = &fresh;
     }
     PeTable table = computePeTable(encoding, seed, reuse);
     // Drop the emptied spare and any far too big for tables of this size.

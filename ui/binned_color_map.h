@@ -16,8 +16,8 @@ namespace posenc::ui {
 
 class BinnedColorMap : public QCPColorMap {
 public:
-    // Views with more visible cells than this are binned off the GUI thread (~4 ms of binning).
-    static constexpr qint64 kSyncCells = qint64(1) << 22;
+    // Views with more visible cells than this are binned off the GUI thread (~1 ms of binning).
+    static constexpr qint64 kSyncCells = qint64(1) << 20;
 
     // Draws on `keyAxis` (positions) against `valueAxis` (dimensions).
     BinnedColorMap(QCPAxis *keyAxis, QCPAxis *valueAxis);

@@ -107,6 +107,20 @@ private Q_SLOTS:
         QCOMPARE(second.values, computePeTable(other).values);
     }
 
+    void slightlyBiggerTableReusesMemory() {
+        // A drag towards bigger tables: each new buffer has room for the next few steps.
+        QSignalSpy ready(m_computer, &PeTableComputer::ready);
+        m_computer->request(encoding(500, 5000));
+        QVERIFY(ready.wait());
+        const quintptr first = quintptr(tableOf(ready, 0).values.constData());
+        ready.clear();
+        m_computer->request(encoding(520, 5200)); // 8% more cells
+        QVERIFY(ready.wait());
+        const PeTable bigger = tableOf(ready, 0);
+        QCOMPARE(quintptr(bigger.values.constData()), first);
+        QCOMPARE(bigger.values, computePeTable(encoding(520, 5200)).values);
+    }
+
 private:
     PeTableComputer *m_computer = nullptr;
 };
