@@ -30,8 +30,9 @@ public:
     // The bins on screen now: positions and dimensions.
     const AxisBins &keyBins() const { return m_bins.keys; }
     const AxisBins &valueBins() const { return m_bins.values; }
-    // True while bins for the current view are being computed off the GUI thread.
-    bool isBinning() const { return m_watcher.isRunning(); }
+    // True while bins for the window's current view are being computed off the GUI thread (the
+    // previous bins are on screen meanwhile).
+    bool isBinning() const { return !m_wanted.isEmpty(); }
     // Bins the table for an axis rect of `width` x `height` pixels at the axes' current ranges
     // (draw() calls it with the painter's size; a no-op when nothing changed). Big views of the
     // window bin on a pool thread unless `now`.

@@ -200,6 +200,10 @@ bool HeatmapView::cellAt(const QPointF &pixel, int *position, int *dim) const {
     return true;
 }
 
+bool HeatmapView::binsCurrent() const {
+    return !m_map->isBinning();
+}
+
 void HeatmapView::resetView() {
     m_plot->xAxis->setRange(-0.5, qMax(positions(), 1) - 0.5);
     m_plot->yAxis->setRange(-0.5, qMax(dimensions(), 1) - 0.5);

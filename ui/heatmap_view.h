@@ -44,6 +44,8 @@ public:
     // What a pixel at `pixel` shows when it holds more than one cell, e.g. "1 px = 5.2 positions
     // · pixel mean 0.01234"; empty when every visible cell has a pixel or more.
     QString binningNote(const QPointF &pixel) const;
+    // False while the bins of a big view are computed off the GUI thread (the last ones show).
+    bool binsCurrent() const;
     // Shows the whole table again (also on double-click).
     void resetView();
 

@@ -139,6 +139,15 @@ void benchTrain(bool peers, int threads, int repeats) {
     }
 }
 
+// Runs the event loop until `done()` holds or `timeoutMs` pass; returns done().
+template <typename Predicate> bool waitFor(Predicate done, int timeoutMs) {
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < timeoutMs)
+        QTest::qWait(1);
+    return done();
+}
+
 // Medians of one size: compute (into a released table's memory, as PeTableComputer does; and
 // into fresh memory), redraw of the shown 1000x600 view, and redraw + a 1000x600 PNG.
 struct HeatmapFigures {
@@ -162,6 +171,10 @@ HeatmapFigures timeHeatmap(ui::HeatmapView *view, const core::EncodingConfig &e,
         clock.restart();
         view->setTable(table, e);
         view->plot()->replot(QCustomPlot::rpImmediateRefresh);
+        if (!view->binsCurrent()) { // a big view is binned off the GUI thread: wait for its image
+            waitFor([view] { return view->binsCurrent(); }, 10000);
+            view->plot()->replot(QCustomPlot::rpImmediateRefresh);
+        }
         redraw << clock.nsecsElapsed() * 1e-6;
         ui::exportPlot(view->plot(), png, 1000, 600);
         render << clock.nsecsElapsed() * 1e-6;
@@ -210,15 +223,6 @@ void benchHeatmap(bool peers, int repeats) {
                    .arg(peer / std::max(1e-9, f.compute + f.render), 0, 'f', 2)
             << Qt::endl;
     }
-}
-
-// Runs the event loop until `done()` holds or `timeoutMs` pass; returns done().
-template <typename Predicate> bool waitFor(Predicate done, int timeoutMs) {
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QTest::qWait(1);
-    return done();
 }
 
 // Event-loop lateness: a 5 ms timer that records how late each tick comes.
@@ -278,7 +282,7 @@ void benchSweep(int steps) {
     QObject::connect(window.heatmapView()->plot(), &QCustomPlot::afterReplot, [&] {
         const core::EncodingConfig e = window.heatmapView()->encoding();
         const int i = values.indexOf(qMakePair(e.dModel, e.maxLen));
-        if (i >= 0 && shownAt[i] < 0 && setAt[i] >= 0)
+        if (i >= 0 && shownAt[i] < 0 && setAt[i] >= 0 && window.heatmapView()->binsCurrent())
             shownAt[i] = clock.nsecsElapsed();
     });
     // How long each view's replots take on the GUI thread.
