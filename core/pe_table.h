@@ -22,7 +22,14 @@ struct PeTable {
 
 // The table of a fixed kind (sinusoidal, sinusoidal-concat, none) for an encoding; for `learned`
 // it is the table a fresh model starts from (seeded, so it is the same for the same seed).
-PeTable computePeTable(const EncodingConfig &config, quint64 seed = 0);
+// `reuse`, when given and held by nobody else, lends its memory: a buffer that was written
+// before costs no page faults (the sinusoidal kinds only).
+PeTable computePeTable(const EncodingConfig &config, quint64 seed = 0, PeTable *reuse = nullptr);
+
+// Writes rows [firstRow, firstRow + rowCount) of the sinusoidal table (interleaved or concatenated
+// by `config.kind`) into `out`, row-major with config.dModel floats per row, within 1e-6 of
+// peValue(): sin/cos by angle addition in double, re-anchored on exact sin/cos every 128 rows.
+void fillSinusoidal(const EncodingConfig &config, int firstRow, int rowCount, float *out);
 
 // What a column of the sinusoidal formula is.
 struct PeColumnInfo {

@@ -7,16 +7,6 @@ namespace posenc::core {
 
 namespace {
 constexpr double kLearnedInitStd = 0.02;
-
-// Angles pos / base^(2i/d_model) for positions [0, maxLen) and frequency indices [0, count),
-// in double precision: float angles at position 5000 are off by ~3e-4 rad.
-torch::Tensor angles(int maxLen, int count, int dModel, double base) {
-    const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
-    const auto position = torch::arange(0, maxLen, f64).unsqueeze(1);
-    const auto i = torch::arange(0, count, f64);
-    const auto invFreq = torch::exp(i * (-2.0 * std::log(base) / dModel));
-    return position * invFreq;
-}
 } // namespace
 
 torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double base,
@@ -33,21 +23,15 @@ torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double bas
     case PeKind::SinusoidalConcat:
         break;
     }
-    const int sinCount = (dModel + 1) / 2; // columns 0,2,4,... (or the first half)
-    const int cosCount = dModel / 2;
-    const auto a = angles(maxLen, sinCount, dModel, base);
-    const auto sines = torch::sin(a);
-    const auto cosines = torch::cos(a.narrow(1, 0, cosCount));
-    torch::Tensor pe;
-    if (kind == PeKind::SinusoidalConcat) {
-        pe = torch::cat({sines, cosines}, 1);
-    } else {
-        // Interleave: [sin_0, cos_0, sin_1, cos_1, ...], with a lone last sine for odd d_model.
-        pe = torch::stack({sines.narrow(1, 0, cosCount), cosines}, 2).reshape({maxLen, 2 * cosCount});
-        if (sinCount > cosCount)
-            pe = torch::cat({pe, sines.narrow(1, cosCount, 1)}, 1);
-    }
-    return pe.to(torch::kFloat32).contiguous();
+    // Written straight into the float tensor: no double intermediates, one pass over the memory.
+    auto pe = torch::empty({maxLen, dModel}, f32);
+    EncodingConfig config;
+    config.kind = kind;
+    config.maxLen = maxLen;
+    config.dModel = dModel;
+    config.base = base;
+    fillSinusoidal(config, 0, maxLen, pe.data_ptr<float>());
+    return pe;
 }
 
 PeTable toPeTable(const torch::Tensor &table) {

@@ -10,7 +10,7 @@ namespace posenc::core {
 
 // The [max_len, d_model] float table of a fixed kind: `sinusoidal` (the seed: even columns
 // sin, odd columns cos of pos / base^(2i/d_model)), `sinusoidal-concat` (first ceil(d/2)
-// columns sin, the rest cos), `none` (zeros). Evaluated in double precision, then rounded
+// columns sin, the rest cos), `none` (zeros). Evaluated in double precision (fillSinusoidal), then rounded
 // to float, so it is within 1e-6 of the formula; an odd d_model ends on a sine column.
 // `rope` and `alibi` act inside attention and add nothing: zeros, like `none`.
 // `learned` gives its initial values: N(0, 0.02^2) from `generator` (or the global one).

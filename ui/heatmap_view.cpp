@@ -1,5 +1,6 @@
 #include "heatmap_view.h"
 
+#include "binned_color_map.h"
 #include "plot_export.h"
 
 #include <qcustomplot.h>
@@ -9,6 +10,7 @@
 #include <QMouseEvent>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace posenc::ui {
@@ -68,10 +70,9 @@ QString fourDigits(double v) {
     return QString::number(v, 'f', decimals);
 }
 
-// Cells sit on integer coordinates, so the data range runs from the first to the last centre;
-// a single cell needs a range of width 1 (QCPColorMap then spans the whole range).
-QCPRange cellCentres(int count) {
-    return count > 1 ? QCPRange(0, count - 1) : QCPRange(-0.5, 0.5);
+// Cells per pixel for the readout: "5.2", "48".
+QString cellsPerPixel(double cells) {
+    return QString::number(cells, 'f', cells < 100 ? 1 : 0);
 }
 
 } // namespace
@@ -89,9 +90,7 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent) {
         axis->grid()->setVisible(false);
     }
 
-    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
-    m_map->setInterpolate(false);
-    m_map->setTightBoundary(false);
+    m_map = new BinnedColorMap(m_plot->xAxis, m_plot->yAxis);
 
     m_scale = new QCPColorScale(m_plot);
     m_scale->setType(QCPAxis::atRight);
@@ -125,32 +124,22 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent) {
 }
 
 void HeatmapView::setTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
-    m_table = table;
-    m_encoding = encoding;
-    const int rows = table.rows, cols = table.cols;
-
-    QCPColorMapData *data = m_map->data();
     // A new size shows the whole table; the same size (a learned table refreshing each epoch, a
     // new base) keeps the user's zoom.
-    const bool resized = data->keySize() != rows || data->valueSize() != cols;
-    data->setSize(rows, cols);
-    data->setRange(cellCentres(rows), cellCentres(cols));
-    // Walk the map's own storage order (dimension-major) so the writes are sequential.
-    const float *values = table.values.constData();
-    for (int d = 0; d < cols; ++d)
-        for (int p = 0; p < rows; ++p)
-            data->setCell(p, d, values[qsizetype(p) * cols + d]);
+    const bool resized = table.rows != m_table.rows || table.cols != m_table.cols;
+    m_table = table;
+    m_encoding = encoding;
+    m_map->setTable(table); // binned at the next draw, for the pixels it is drawn on
 
     if (core::isSinusoidal(encoding.kind)) {
         m_map->setGradient(divergingGradient());
         m_map->setDataRange(QCPRange(-1, 1));
     } else {
+        // The whole table's range, not the drawn means': the colours stay put while zooming.
         m_map->setGradient(sequentialGradient());
-        // Recalculate: the cached bounds only ever grow.
-        m_map->rescaleDataRange(true);
-        const QCPRange bounds = data->dataBounds();
-        if (!(bounds.upper > bounds.lower))
-            m_map->setDataRange(QCPRange(bounds.lower - 1, bounds.upper + 1));
+        const auto [lo, hi] = std::minmax_element(table.values.cbegin(), table.values.cend());
+        const double lower = table.isEmpty() ? 0.0 : *lo, upper = table.isEmpty() ? 0.0 : *hi;
+        m_map->setDataRange(upper > lower ? QCPRange(lower, upper) : QCPRange(lower - 1, upper + 1));
     }
     m_title->setText(QStringLiteral("%1 \u00b7 d_model %2 \u00b7 max_len %3")
                          .arg(kindTitle(encoding.kind))
@@ -158,13 +147,10 @@ void HeatmapView::setTable(const core::PeTable &table, const core::EncodingConfi
                          .arg(encoding.maxLen));
 
     // Keep the readout of a still-valid hovered cell current.
-    if (m_hoveredPosition >= rows || m_hoveredDim >= cols) {
-        setHovered(-1, -1);
-    } else if (m_hoveredPosition >= 0) {
-        const QString text = readout(m_hoveredPosition, m_hoveredDim);
-        m_readout->setText(text);
-        Q_EMIT readoutChanged(text);
-    }
+    if (m_hoveredPosition >= table.rows || m_hoveredDim >= table.cols)
+        setHovered(-1, -1, QString());
+    else if (m_hoveredPosition >= 0)
+        setHovered(m_hoveredPosition, m_hoveredDim, readout(m_hoveredPosition, m_hoveredDim));
     if (resized)
         resetView();
     else
@@ -172,11 +158,11 @@ void HeatmapView::setTable(const core::PeTable &table, const core::EncodingConfi
 }
 
 int HeatmapView::positions() const {
-    return m_map->data()->keySize();
+    return m_table.rows;
 }
 
 int HeatmapView::dimensions() const {
-    return m_map->data()->valueSize();
+    return m_table.cols;
 }
 
 double HeatmapView::rangeLower() const {
@@ -218,32 +204,67 @@ bool HeatmapView::cellAt(const QPointF &pixel, int *position, int *dim) const {
     return true;
 }
 
+bool HeatmapView::binsCurrent() const {
+    return !m_map->isBinning();
+}
+
 void HeatmapView::resetView() {
     m_plot->xAxis->setRange(-0.5, qMax(positions(), 1) - 0.5);
     m_plot->yAxis->setRange(-0.5, qMax(dimensions(), 1) - 0.5);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+QString HeatmapView::binningNote(const QPointF &pixel) const {
+    const QRect rect = m_plot->axisRect()->rect();
+    if (m_table.isEmpty() || !rect.contains(pixel.toPoint()))
+        return {};
+    // The same bins BinnedColorMap draws on screen.
+    const QCPRange x = m_plot->xAxis->range(), y = m_plot->yAxis->range();
+    const AxisBins keys = binAxis(m_table.rows, x.lower, x.upper, rect.width());
+    const AxisBins values = binAxis(m_table.cols, y.lower, y.upper, rect.height());
+    if (!keys.binned && !values.binned)
+        return {};
+    QStringList sizes;
+    if (keys.binned)
+        sizes << tr("%1 positions").arg(cellsPerPixel(keys.cellsPerBin));
+    if (values.binned)
+        sizes << tr("%1 dimensions").arg(cellsPerPixel(values.cellsPerBin));
+    QString text = tr("1 px = %1").arg(sizes.join(QStringLiteral(" \u00d7 ")));
+    const int k = keys.binAt(m_plot->xAxis->pixelToCoord(pixel.x()));
+    const int v = values.binAt(m_plot->yAxis->pixelToCoord(pixel.y()));
+    if (k >= 0 && v >= 0) {
+        const double mean = binMean(m_table, keys, k, values, v);
+        text += tr(" \u00b7 pixel mean %1").arg(QString::number(std::abs(mean) < 5e-7 ? 0.0 : mean, 'g', 4));
+    }
+    return text;
+}
+
 bool HeatmapView::eventFilter(QObject *watched, QEvent *event) {
     if (watched == m_plot && event->type() == QEvent::Leave)
-        setHovered(-1, -1);
+        setHovered(-1, -1, QString());
     return QWidget::eventFilter(watched, event);
 }
 
 void HeatmapView::onMouseMove(QMouseEvent *event) {
     int p = -1, d = -1;
-    if (!cellAt(event->position(), &p, &d))
-        p = d = -1;
-    setHovered(p, d);
+    if (!cellAt(event->position(), &p, &d)) {
+        setHovered(-1, -1, QString());
+        return;
+    }
+    QString text = readout(p, d);
+    const QString note = binningNote(event->position());
+    if (!note.isEmpty())
+        text += QStringLiteral(" \u00b7 ") + note;
+    setHovered(p, d, text);
 }
 
-void HeatmapView::setHovered(int position, int dim) {
-    if (position == m_hoveredPosition && dim == m_hoveredDim)
+void HeatmapView::setHovered(int position, int dim, const QString &text) {
+    if (position == m_hoveredPosition && dim == m_hoveredDim && text == m_hoverText)
         return;
     const bool positionChanged = position != m_hoveredPosition;
     m_hoveredPosition = position;
     m_hoveredDim = dim;
-    const QString text = position >= 0 ? readout(position, dim) : QString();
+    m_hoverText = text;
     m_readout->setText(text.isEmpty() ? kHint : text);
     Q_EMIT readoutChanged(text);
     if (positionChanged)

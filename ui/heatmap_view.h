@@ -1,7 +1,9 @@
 #pragma once
 // The PE matrix as a colour map: position on x, dimension on y, a colour scale labelled
 // "PE value" (diverging and fixed to [-1, 1] for the sinusoidal kinds), wheel zoom, drag pan,
-// double-click reset, and a hover readout of the cell under the mouse.
+// double-click reset, and a hover readout of the cell under the mouse. With more cells than
+// pixels each pixel shows the mean of the cells it covers (BinnedColorMap), and the readout
+// says how many cells a pixel holds.
 
 #include "config.h"
 #include "pe_table.h"
@@ -9,13 +11,14 @@
 #include <QWidget>
 
 class QCustomPlot;
-class QCPColorMap;
 class QCPColorScale;
 class QCPTextElement;
 class QLabel;
 class QMouseEvent;
 
 namespace posenc::ui {
+
+class BinnedColorMap;
 
 class HeatmapView : public QWidget {
     Q_OBJECT
@@ -26,7 +29,7 @@ public:
     void setTable(const core::PeTable &table, const core::EncodingConfig &encoding);
     const core::EncodingConfig &encoding() const { return m_encoding; }
 
-    // Colour-map size in cells: positions (x) and dimensions (y).
+    // The table's size: positions (x) and dimensions (y).
     int positions() const;
     int dimensions() const;
     // The colour scale's range (fixed [-1, 1] for sinusoidal kinds, else the data range).
@@ -38,6 +41,11 @@ public:
     QString readout(int position, int dim) const;
     // The cell under a pixel of the plot widget; false outside the map.
     bool cellAt(const QPointF &pixel, int *position, int *dim) const;
+    // What a pixel at `pixel` shows when it holds more than one cell, e.g. "1 px = 5.2 positions
+    // · pixel mean 0.01234"; empty when every visible cell has a pixel or more.
+    QString binningNote(const QPointF &pixel) const;
+    // False while the bins of a big view are computed off the GUI thread (the last ones show).
+    bool binsCurrent() const;
     // Shows the whole table again (also on double-click).
     void resetView();
 
@@ -55,11 +63,11 @@ protected:
 
 private:
     void onMouseMove(QMouseEvent *event);
-    // Sets the hovered cell (-1 for none) and emits the signals when it changes.
-    void setHovered(int position, int dim);
+    // Sets the hovered cell (-1 for none) and its readout, and emits the signals when they change.
+    void setHovered(int position, int dim, const QString &text);
 
     QCustomPlot *m_plot = nullptr;
-    QCPColorMap *m_map = nullptr;
+    BinnedColorMap *m_map = nullptr;
     QCPColorScale *m_scale = nullptr;
     QCPTextElement *m_title = nullptr;
     QLabel *m_readout = nullptr;
@@ -67,6 +75,7 @@ private:
     core::PeTable m_table;
     int m_hoveredPosition = -1;
     int m_hoveredDim = -1;
+    QString m_hoverText;
 };
 
 } // namespace posenc::ui

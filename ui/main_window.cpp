@@ -7,6 +7,7 @@
 #include "plot_export.h"
 #include "settings_panel.h"
 
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -42,6 +43,8 @@ const QString kSplitHKey = QStringLiteral("window/splitH");
 const QString kDirKey = QStringLiteral("window/lastDir");
 const QString kLogKey = QStringLiteral("loss/log");
 const QString kSmoothKey = QStringLiteral("loss/smoothing");
+// Typing a number waits this long for the next keystroke, so 5, 51, 512 computes 512 only.
+constexpr int kTypingPauseMs = 300;
 
 QString formatEta(double seconds) {
     if (seconds < 0 || !std::isfinite(seconds))
@@ -94,6 +97,8 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     m_encodingTimer->setInterval(0);
     connect(m_encodingTimer, &QTimer::timeout, this, &MainWindow::refreshEncoding);
     connect(m_settings, &SettingsPanel::encodingChanged, m_encodingTimer, qOverload<>(&QTimer::start));
+    m_tables = new core::PeTableComputer(this);
+    connect(m_tables, &core::PeTableComputer::ready, this, &MainWindow::showTable);
     connect(m_settings, &SettingsPanel::configChanged, this, [this](const core::TrainConfig &config) {
         // Continue trains the loaded run up to the epochs box; any other change means a new run.
         core::TrainConfig other = config;
@@ -115,8 +120,10 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     connect(m_controller, &core::TrainingController::batchLosses, m_loss, &LossView::appendBatchLosses);
     connect(m_controller, &core::TrainingController::epochFinished, this, &MainWindow::onEpoch);
     connect(m_controller, &core::TrainingController::progress, this, &MainWindow::onProgress);
-    connect(m_controller, &core::TrainingController::learnedTable, this,
-            [this](const core::PeTable &table) { showTable(table, m_settings->config().encoding); });
+    connect(m_controller, &core::TrainingController::learnedTable, this, [this](const core::PeTable &table) {
+        m_tables->cancel(); // the run's table is newer than any asked for before
+        showTable(table, m_settings->config().encoding);
+    });
     connect(m_controller, &core::TrainingController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &core::TrainingController::failed, this,
             [this](const QString &message) { showError(tr("Training could not start"), message); });
@@ -410,9 +417,18 @@ void MainWindow::resetRun() {
 
 void MainWindow::refreshEncoding() {
     const core::TrainConfig config = m_settings->config();
-    if (!core::validate(config.encoding).isEmpty())
+    if (!core::validate(config.encoding).isEmpty()) {
+        m_tables->cancel();
         return; // the settings panel shows why; the views keep the last valid table
-    showTable(displayedTable(config), config.encoding);
+    }
+    if (showsRunTable(config)) {
+        m_tables->cancel();
+        showTable(displayedTable(config), config.encoding); // the held run's table, already computed
+        return;
+    }
+    // Off the GUI thread; a typed number waits for the typing to pause, a slider shows at once.
+    const bool typing = qobject_cast<QAbstractSpinBox *>(QApplication::focusWidget()) != nullptr;
+    m_tables->request(config.encoding, config.seed, typing ? kTypingPauseMs : 0);
 }
 
 void MainWindow::showTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
@@ -421,13 +437,15 @@ void MainWindow::showTable(const core::PeTable &table, const core::EncodingConfi
 }
 
 core::PeTable MainWindow::displayedTable(const core::TrainConfig &config) const {
-    // A learned encoding is shown as the run's table when the held run has these settings
-    // (trained, or loaded from a checkpoint); otherwise as the table a new run starts from.
-    core::TrainConfig run;
-    if (config.encoding.kind == core::PeKind::Learned && m_controller->runConfig(&run) &&
-        run.encoding == config.encoding && run.seed == config.seed)
+    if (showsRunTable(config))
         return m_controller->currentPeTable();
     return core::computePeTable(config.encoding, config.seed);
+}
+
+bool MainWindow::showsRunTable(const core::TrainConfig &config) const {
+    core::TrainConfig run;
+    return config.encoding.kind == core::PeKind::Learned && m_controller->runConfig(&run) &&
+           run.encoding == config.encoding && run.seed == config.seed;
 }
 
 QCustomPlot *MainWindow::plotOf(View view) const {

@@ -6,6 +6,7 @@
 #include "cli_options.h"
 #include "config.h"
 #include "pe_table.h"
+#include "pe_table_computer.h"
 #include "training_controller.h"
 #include "training_types.h"
 
@@ -76,6 +77,9 @@ private:
     void showTable(const core::PeTable &table, const core::EncodingConfig &encoding);
     // The PE table the views show for `config` (and the CSV export writes).
     core::PeTable displayedTable(const core::TrainConfig &config) const;
+    // True when a learned encoding is shown as the held run's table (trained, or loaded from a
+    // checkpoint) rather than as the table a new run starts from.
+    bool showsRunTable(const core::TrainConfig &config) const;
     QCustomPlot *plotOf(View view) const;
     void updateActions();
     void onProgress(const core::Progress &progress);
@@ -94,7 +98,8 @@ private:
     QSplitter *m_vertical = nullptr;
     QSplitter *m_horizontal = nullptr;
     core::TrainingController *m_controller = nullptr;
-    QTimer *m_encodingTimer = nullptr; // coalesces PE redraws while a slider is dragged
+    QTimer *m_encodingTimer = nullptr;         // coalesces PE redraws while a slider is dragged
+    core::PeTableComputer *m_tables = nullptr; // computes the shown PE table off the GUI thread
 
     QAction *m_startPause = nullptr;
     QAction *m_stop = nullptr;

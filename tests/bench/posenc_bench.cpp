@@ -4,9 +4,11 @@
 //
 //   posenc-bench train   [--peers] [--threads N] [--repeats R]
 //   posenc-bench heatmap [--peers] [--repeats R]
-//   posenc-bench ui
+//   posenc-bench ui      (a d_model/max_len drag sweep, then training with every view live)
+//   posenc-bench sweep   (the drag sweep only)
 //   posenc-bench all     [--peers]
 
+#include "curves_view.h"
 #include "headless_run.h"
 #include "heatmap_view.h"
 #include "loss_view.h"
@@ -23,7 +25,9 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QTextStream>
 #include <QTimer>
 
@@ -135,53 +139,193 @@ void benchTrain(bool peers, int threads, int repeats) {
     }
 }
 
+// Runs the event loop until `done()` holds or `timeoutMs` pass; returns done().
+template <typename Predicate> bool waitFor(Predicate done, int timeoutMs) {
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < timeoutMs)
+        QTest::qWait(1);
+    return done();
+}
+
+// Medians of one size: compute (into a released table's memory, as PeTableComputer does; and
+// into fresh memory), redraw of the shown 1000x600 view, and redraw + a 1000x600 PNG.
+struct HeatmapFigures {
+    double compute = 0, computeFresh = 0, redraw = 0, render = 0;
+};
+
+HeatmapFigures timeHeatmap(ui::HeatmapView *view, const core::EncodingConfig &e, int repeats,
+                           const QString &png) {
+    QVector<double> compute, fresh, redraw, render;
+    core::PeTable tables[2]; // the one shown and the one the views let go of
+    for (int r = 0; r < repeats; ++r) {
+        QElapsedTimer clock;
+        clock.start();
+        { const core::PeTable once = core::computePeTable(e); }
+        fresh << clock.nsecsElapsed() * 1e-6;
+        clock.restart();
+        core::PeTable spare = std::move(tables[r % 2]);
+        const core::PeTable table = core::computePeTable(e, 0, &spare);
+        compute << clock.nsecsElapsed() * 1e-6;
+        tables[r % 2] = table;
+        clock.restart();
+        view->setTable(table, e);
+        view->plot()->replot(QCustomPlot::rpImmediateRefresh);
+        if (!view->binsCurrent()) { // a big view is binned off the GUI thread: wait for its image
+            waitFor([view] { return view->binsCurrent(); }, 10000);
+            view->plot()->replot(QCustomPlot::rpImmediateRefresh);
+        }
+        redraw << clock.nsecsElapsed() * 1e-6;
+        ui::exportPlot(view->plot(), png, 1000, 600);
+        render << clock.nsecsElapsed() * 1e-6;
+        QCoreApplication::processEvents(); // the window's own layout comes back between runs
+    }
+    return {median(compute), median(fresh), median(redraw), median(render)};
+}
+
 void benchHeatmap(bool peers, int repeats) {
-    out << "== heatmap (compute the PE, then draw it with its colour scale and save a 1000x600 PNG; median "
-           "of "
+    out << "== heatmap (compute the PE table, redraw the shown 1000x600 view, then also save a 1000x600 "
+           "PNG; median of "
         << repeats << ")" << Qt::endl;
     QTemporaryDir dir;
-    const QList<QPair<int, int>> sizes{{100, 128}, {5000, 512}};
+    ui::HeatmapView view;
+    view.resize(1000, 600);
+    view.show();
+    if (!QTest::qWaitForWindowExposed(&view))
+        out << "  (the view was not exposed)" << Qt::endl;
+    const QList<QPair<int, int>> sizes{{100, 128}, {5000, 512}, {5000, 4096}};
     for (const auto &size : sizes) {
         core::EncodingConfig e;
         e.maxLen = size.first;
         e.dModel = size.second;
-        QVector<double> compute, render, redraw;
-        ui::HeatmapView view;
-        view.resize(1000, 600);
-        for (int r = 0; r < repeats; ++r) {
-            QElapsedTimer clock;
-            clock.start();
-            const core::PeTable table = core::computePeTable(e);
-            compute << clock.nsecsElapsed() * 1e-6;
-            clock.restart();
-            view.setTable(table, e);
-            view.plot()->replot(QCustomPlot::rpImmediateRefresh);
-            redraw << clock.nsecsElapsed() * 1e-6;
-            ui::exportPlot(view.plot(), dir.filePath(QStringLiteral("pe.png")), 1000, 600);
-            render << clock.nsecsElapsed() * 1e-6;
-        }
-        out << QStringLiteral("%1x%2 libtorch compute_ms %3 redraw_ms %4 render_ms %5")
+        const HeatmapFigures f = timeHeatmap(&view, e, repeats, dir.filePath(QStringLiteral("pe.png")));
+        out << QStringLiteral("%1x%2 posenc   compute_ms %3 (fresh memory %4) redraw_ms %5 render_ms %6")
                    .arg(size.first)
                    .arg(size.second)
-                   .arg(median(compute), 0, 'f', 1)
-                   .arg(median(redraw), 0, 'f', 1)
-                   .arg(median(render), 0, 'f', 1)
+                   .arg(f.compute, 0, 'f', 1)
+                   .arg(f.computeFresh, 0, 'f', 1)
+                   .arg(f.redraw, 0, 'f', 1)
+                   .arg(f.render, 0, 'f', 1)
             << Qt::endl;
-        if (!peers)
+        if (!peers || size.second > 512)
             continue;
         const auto v = runPeer(QStringLiteral("pe_heatmap.py"),
                                {QString::number(size.first), QString::number(size.second),
                                 dir.filePath(QStringLiteral("peer.png")), QString::number(repeats)});
-        out << QStringLiteral("%1x%2 python   compute_ms %3 render_ms %4   speed-up x%5 (compute+render)")
+        const double peer = v.value(QStringLiteral("compute_ms")) + v.value(QStringLiteral("render_ms"));
+        out << QStringLiteral("%1x%2 python   compute_ms %3 render_ms %4   speed-up x%5 (compute+redraw, "
+                              "target 5) x%6 (compute+render, target 3)")
                    .arg(size.first)
                    .arg(size.second)
                    .arg(v.value(QStringLiteral("compute_ms")), 0, 'f', 1)
                    .arg(v.value(QStringLiteral("render_ms")), 0, 'f', 1)
-                   .arg((v.value(QStringLiteral("compute_ms")) + v.value(QStringLiteral("render_ms"))) /
-                            std::max(1e-9, median(compute) + median(render)),
-                        0, 'f', 2)
+                   .arg(peer / std::max(1e-9, f.compute + f.redraw), 0, 'f', 2)
+                   .arg(peer / std::max(1e-9, f.compute + f.render), 0, 'f', 2)
             << Qt::endl;
     }
+}
+
+// Event-loop lateness: a 5 ms timer that records how late each tick comes.
+class LatenessProbe {
+public:
+    LatenessProbe() {
+        m_timer.setInterval(5);
+        m_timer.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            if (m_tick.isValid())
+                m_lateness << std::max(0.0, m_tick.nsecsElapsed() * 1e-6 - 5.0);
+            m_tick.restart();
+        });
+    }
+    void start() { m_timer.start(); }
+    void stop() { m_timer.stop(); }
+    QString report() const {
+        return QStringLiteral("event_loop_delay_ms p50 %1 p99 %2 max %3 (%4 ticks)")
+            .arg(percentile(m_lateness, 0.5), 0, 'f', 2)
+            .arg(percentile(m_lateness, 0.99), 0, 'f', 2)
+            .arg(percentile(m_lateness, 1.0), 0, 'f', 2)
+            .arg(m_lateness.size());
+    }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_tick;
+    QVector<double> m_lateness;
+};
+
+// A user drags d_model 32 -> 4096 and max_len 100 -> 5000 in `steps` steps at 60 Hz (the slider
+// has focus), then waits for the last table. Reports the event loop's lateness and how soon the
+// value under the thumb is on screen.
+void benchSweep(int steps) {
+    out << "== ui sweep (drag d_model 32->4096 and max_len 100->5000 in " << steps
+        << " steps at 60 Hz, window 1600x1000 offscreen; 5 ms timer lateness)" << Qt::endl;
+    ui::MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        out << "  (the window was not exposed)" << Qt::endl;
+    ui::SettingsPanel *panel = window.settingsPanel();
+    core::TrainConfig config;
+    config.encoding.dModel = 32;
+    config.encoding.maxLen = 100;
+    panel->setConfig(config);
+    waitFor([&] { return window.heatmapView()->positions() == 100; }, 10000);
+    window.activateWindow();
+    panel->dModelSlider()->setFocus(); // a drag: values go out at once, no typing pause
+
+    QVector<QPair<int, int>> values; // (d_model, max_len) per step
+    for (int i = 0; i < steps; ++i)
+        values << qMakePair(32 + (4096 - 32) * i / (steps - 1), 100 + (5000 - 100) * i / (steps - 1));
+    QVector<qint64> setAt(steps, -1), shownAt(steps, -1);
+    QElapsedTimer clock;
+    clock.start();
+    QObject::connect(window.heatmapView()->plot(), &QCustomPlot::afterReplot, [&] {
+        const core::EncodingConfig e = window.heatmapView()->encoding();
+        const int i = values.indexOf(qMakePair(e.dModel, e.maxLen));
+        if (i >= 0 && shownAt[i] < 0 && setAt[i] >= 0 && window.heatmapView()->binsCurrent())
+            shownAt[i] = clock.nsecsElapsed();
+    });
+    // How long each view's replots take on the GUI thread.
+    QMap<QString, QVector<double>> replots;
+    QElapsedTimer replot;
+    const QList<QPair<QString, QCustomPlot *>> plots{
+        {QStringLiteral("heatmap"), window.heatmapView()->plot()},
+        {QStringLiteral("curves"), window.curvesView()->plot()}};
+    for (const auto &[name, plot] : plots) {
+        QObject::connect(plot, &QCustomPlot::beforeReplot, [&replot] { replot.restart(); });
+        QObject::connect(plot, &QCustomPlot::afterReplot,
+                         [&replots, &replot, name = name] { replots[name] << replot.nsecsElapsed() * 1e-6; });
+    }
+    LatenessProbe probe;
+    probe.start();
+    for (int i = 0; i < steps; ++i) {
+        setAt[i] = clock.nsecsElapsed();
+        panel->dModelBox()->setValue(values[i].first);
+        panel->maxLenBox()->setValue(values[i].second);
+        QTest::qWait(16);
+    }
+    waitFor([&] { return shownAt.last() >= 0; }, 20000);
+    QTest::qWait(100);
+    probe.stop();
+    QVector<double> lag;
+    for (int i = 0; i < steps; ++i)
+        if (shownAt[i] >= 0)
+            lag << (shownAt[i] - setAt[i]) * 1e-6;
+    for (auto it = replots.cbegin(); it != replots.cend(); ++it)
+        out << QStringLiteral("%1_replot_ms p50 %2 max %3 (%4 replots)")
+                   .arg(it.key())
+                   .arg(percentile(it.value(), 0.5), 0, 'f', 1)
+                   .arg(percentile(it.value(), 1.0), 0, 'f', 1)
+                   .arg(it.value().size())
+            << Qt::endl;
+    out << probe.report() << Qt::endl;
+    out << QStringLiteral("value_to_screen_ms p50 %1 max %2 last %3 (%4 of %5 steps drawn)")
+               .arg(percentile(lag, 0.5), 0, 'f', 1)
+               .arg(percentile(lag, 1.0), 0, 'f', 1)
+               .arg((shownAt.last() - setAt.last()) * 1e-6, 0, 'f', 1)
+               .arg(lag.size())
+               .arg(steps)
+        << Qt::endl;
 }
 
 void benchUi() {
@@ -194,15 +338,7 @@ void benchUi() {
     window.resize(1600, 1000);
     window.show();
     window.settingsPanel()->setConfig(config);
-    QVector<double> lateness;
-    QElapsedTimer tick;
-    QTimer probe;
-    probe.setInterval(5);
-    QObject::connect(&probe, &QTimer::timeout, [&] {
-        if (tick.isValid())
-            lateness << std::max(0.0, tick.nsecsElapsed() * 1e-6 - 5.0);
-        tick.restart();
-    });
+    LatenessProbe probe;
     QVector<double> rates;
     QObject::connect(window.controller(), &core::TrainingController::epochFinished,
                      [&](const core::EpochStats &s) { rates << s.samplesPerSec; });
@@ -215,12 +351,7 @@ void benchUi() {
     const double seconds = clock.nsecsElapsed() * 1e-9;
     probe.stop();
     const double guiRate = config.epochs * config.numSamples / seconds;
-    out << QStringLiteral("event_loop_delay_ms p50 %1 p99 %2 max %3 (%4 ticks)")
-               .arg(percentile(lateness, 0.5), 0, 'f', 2)
-               .arg(percentile(lateness, 0.99), 0, 'f', 2)
-               .arg(percentile(lateness, 1.0), 0, 'f', 2)
-               .arg(lateness.size())
-        << Qt::endl;
+    out << probe.report() << Qt::endl;
     out << QStringLiteral("with_gui samples_per_s %1 headless samples_per_s %2 ratio %3 (loss points %4)")
                .arg(guiRate, 0, 'f', 0)
                .arg(headless.samplesPerSec, 0, 'f', 0)
@@ -251,8 +382,8 @@ int main(int argc, char *argv[]) {
     const bool peers = parser.isSet(QStringLiteral("peers"));
     const int threads = parser.value(QStringLiteral("threads")).toInt();
     const int repeats = std::max(1, parser.value(QStringLiteral("repeats")).toInt());
-    if (!QStringList{"train", "heatmap", "ui", "all"}.contains(what)) {
-        fprintf(stderr, "posenc-bench: unknown benchmark \"%s\" (train, heatmap, ui or all)\n",
+    if (!QStringList{"train", "heatmap", "ui", "sweep", "all"}.contains(what)) {
+        fprintf(stderr, "posenc-bench: unknown benchmark \"%s\" (train, heatmap, ui, sweep or all)\n",
                 qPrintable(what));
         return 2;
     }
@@ -260,6 +391,8 @@ int main(int argc, char *argv[]) {
         benchTrain(peers, threads, repeats);
     if (what == QLatin1String("heatmap") || what == QLatin1String("all"))
         benchHeatmap(peers, repeats);
+    if (what == QLatin1String("ui") || what == QLatin1String("sweep") || what == QLatin1String("all"))
+        benchSweep(40);
     if (what == QLatin1String("ui") || what == QLatin1String("all"))
         benchUi();
     return 0;

@@ -62,6 +62,85 @@ private Q_SLOTS:
         QVERIFY2(worst <= 1e-6, qPrintable(QStringLiteral("max abs error %1").arg(worst)));
     }
 
+    // The table the views show (computePeTable, fillSinusoidal's recurrence) against peValue().
+    void fastTableMatchesPeValue_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("maxLen");
+        QTest::addColumn<int>("dModel");
+        QTest::addColumn<double>("base");
+        QTest::newRow("5000x512") << int(PeKind::Sinusoidal) << 5000 << 512 << 10000.0;
+        QTest::newRow("5000x1024") << int(PeKind::Sinusoidal) << 5000 << 1024 << 10000.0;
+        QTest::newRow("odd 1001x33") << int(PeKind::Sinusoidal) << 1001 << 33 << 10000.0;
+        QTest::newRow("odd 129x3") << int(PeKind::Sinusoidal) << 129 << 3 << 10000.0;
+        QTest::newRow("one row") << int(PeKind::Sinusoidal) << 1 << 8 << 10000.0;
+        QTest::newRow("base 2") << int(PeKind::Sinusoidal) << 3000 << 64 << 2.0;
+        QTest::newRow("concat 5000x512") << int(PeKind::SinusoidalConcat) << 5000 << 512 << 10000.0;
+        QTest::newRow("concat odd 777x65") << int(PeKind::SinusoidalConcat) << 777 << 65 << 10000.0;
+    }
+    void fastTableMatchesPeValue() {
+        QFETCH(int, kind);
+        QFETCH(int, maxLen);
+        QFETCH(int, dModel);
+        QFETCH(double, base);
+        EncodingConfig c;
+        c.kind = PeKind(kind);
+        c.maxLen = maxLen;
+        c.dModel = dModel;
+        c.base = base;
+        const PeTable t = computePeTable(c);
+        QCOMPARE(t.rows, maxLen);
+        QCOMPARE(t.cols, dModel);
+        double worst = 0;
+        for (int p = 0; p < maxLen; ++p)
+            for (int d = 0; d < dModel; ++d)
+                worst = std::max(worst, std::abs(t.at(p, d) - peValue(c, p, d)));
+        QVERIFY2(worst <= 1e-6, qPrintable(QStringLiteral("max abs error %1").arg(worst)));
+        // The model's tensor is the same table.
+        const auto pe = positionalEncoding(c.kind, maxLen, dModel, base);
+        QVERIFY(std::equal(t.values.cbegin(), t.values.cend(), pe.data_ptr<float>()));
+    }
+
+    // Rows from the middle of the table (another anchor phase) equal the same rows of the whole.
+    void fillFromAnyRowEqualsTheWhole() {
+        EncodingConfig c;
+        c.maxLen = 1000;
+        c.dModel = 17;
+        const PeTable whole = computePeTable(c);
+        for (int first : {1, 127, 128, 500}) {
+            QVector<float> part(300 * c.dModel);
+            fillSinusoidal(c, first, 300, part.data());
+            for (int r = 0; r < 300; ++r)
+                for (int d = 0; d < c.dModel; ++d)
+                    QVERIFY(std::abs(part[r * c.dModel + d] - whole.at(first + r, d)) <= 1e-6f);
+        }
+    }
+
+    // A recycled buffer (bigger or smaller than needed) gives the same table as a fresh one, and
+    // one still held elsewhere is left alone.
+    void reusedBufferGivesTheSameTable() {
+        EncodingConfig c;
+        c.maxLen = 300;
+        c.dModel = 40;
+        const PeTable fresh = computePeTable(c);
+        for (int oldLen : {1000, 10}) {
+            EncodingConfig old = c;
+            old.maxLen = oldLen;
+            PeTable spare = computePeTable(old);
+            const float *memory = spare.values.constData();
+            const PeTable again = computePeTable(c, 0, &spare);
+            QCOMPARE(again.values, fresh.values);
+            if (oldLen > c.maxLen)
+                QCOMPARE(again.values.constData(), memory); // no new allocation
+        }
+        PeTable shown = computePeTable(c);
+        const PeTable heldByAView = shown;
+        EncodingConfig other = c;
+        other.dModel = 8;
+        const PeTable next = computePeTable(other, 0, &shown);
+        QCOMPARE(heldByAView.values, fresh.values);
+        QCOMPARE(next.cols, 8);
+    }
+
     void seedLayoutAtKnownCells() {
         const auto pe = positionalEncoding(PeKind::Sinusoidal, 100, 32, 10000.0);
         QCOMPARE(pe[0][0].item<float>(), 0.0f); // sin(0)

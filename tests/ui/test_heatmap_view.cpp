@@ -1,7 +1,9 @@
 // HeatmapView: the colour map follows the table's size, the colour range is [-1, 1] for the
 // sinusoidal kinds and the data's range otherwise, and the hover readout names the right cell.
 
+#include "heatmap_binning.h"
 #include "heatmap_view.h"
+#include "plot_export.h"
 #include "test_support.h"
 
 #include <qcustomplot.h>
@@ -10,6 +12,7 @@
 #include <QMouseEvent>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -43,6 +46,28 @@ double number(const QString &text, const QString &label) {
     return m.hasMatch() ? m.captured(1).toDouble() : qQNaN();
 }
 
+// The mean of the cells under the coordinate box [k0, k1] x [v0, v1] (cell k spans [k - 0.5,
+// k + 0.5]), each weighted by its overlap: written out apart from heatmap_binning.
+double boxMean(const core::PeTable &t, double k0, double k1, double v0, double v1) {
+    double sum = 0, area = 0;
+    for (int p = std::max(0, int(k0 - 1)); p <= std::min(t.rows - 1, int(k1 + 1)); ++p) {
+        const double wp = std::max(0.0, std::min(k1, p + 0.5) - std::max(k0, p - 0.5));
+        for (int d = std::max(0, int(v0 - 1)); d <= std::min(t.cols - 1, int(v1 + 1)) && wp > 0; ++d) {
+            const double wd = std::max(0.0, std::min(v1, d + 0.5) - std::max(v0, d - 0.5));
+            sum += wp * wd * t.at(p, d);
+            area += wp * wd;
+        }
+    }
+    return sum / area;
+}
+
+// The coordinate span [lo, hi] of bin `index` of `count` bins whose centres run over `centres`.
+QPair<double, double> binSpan(const QCPRange &centres, int count, int index) {
+    const double width = count > 1 ? centres.size() / (count - 1) : centres.size();
+    const double lower = count > 1 ? centres.lower - width / 2 : centres.lower;
+    return {lower + index * width, lower + (index + 1) * width};
+}
+
 void sendMouse(QWidget *widget, QEvent::Type type, const QPointF &pos) {
     const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
     QMouseEvent event(type, pos, widget->mapToGlobal(pos), button, button, Qt::NoModifier);
@@ -71,7 +96,15 @@ private Q_SLOTS:
     void mouseMoveEmitsHoveredPosition();
     void doubleClickResetsView();
     void labelsAndTitle();
-    void largeTableFillsEveryCell();
+    void binAxisSplitsCellsByOverlap_data();
+    void binAxisSplitsCellsByOverlap();
+    void binnedPixelIsTheMeanOfItsCells_data();
+    void binnedPixelIsTheMeanOfItsCells();
+    void dimensionZeroAveragesOutAtMaxLen5000();
+    void hoverSaysHowManyCellsAPixelHolds();
+    void zoomAndResizeRecomputeTheBinning();
+    void exportBinsForItsOwnSize();
+    void bigViewIsBinnedOffTheGuiThread();
     void refreshKeepsZoomUnlessTheSizeChanges();
 
 private:
@@ -124,8 +157,10 @@ void TestHeatmapView::sizeFollowsTable() {
     m_view->setTable(table, after);
     QCOMPARE(m_view->positions(), maxLenAfter);
     QCOMPARE(m_view->dimensions(), dModelAfter);
+    showLaidOut(); // the map is binned for the pixels it is drawn on
 
-    // Cells are centred on integer indices: the data range runs from the first to the last centre.
+    // Fewer cells than pixels: one bin per cell, centred on integer indices, so the data range runs
+    // from the first to the last centre.
     QCPColorMapData *data = colorMap(m_view)->data();
     if (maxLenAfter > 1)
         QCOMPARE(data->keyRange(), QCPRange(0, maxLenAfter - 1));
@@ -358,17 +393,207 @@ void TestHeatmapView::labelsAndTitle() {
     QCOMPARE(title->text(), QStringLiteral("Learned positional encoding \u00b7 d_model 8 \u00b7 max_len 20"));
 }
 
-void TestHeatmapView::largeTableFillsEveryCell() {
-    // Its speed is measured by `posenc-bench heatmap`; here, that every cell lands where it belongs.
+void TestHeatmapView::binAxisSplitsCellsByOverlap_data() {
+    QTest::addColumn<int>("cells");
+    QTest::addColumn<double>("pixels");
+    QTest::addColumn<int>("bins");
+    QTest::addColumn<QVector<double>>("means"); // of a table whose cell k holds k
+    // 10 cells on 4 pixels: 2.5 cells each; bin 0 = (0 + 1 + 0.5 * 2) / 2.5.
+    QTest::newRow("2.5 cells per pixel") << 10 << 4.0 << 4 << QVector<double>{0.8, 3.2, 5.8, 8.2};
+    QTest::newRow("2 cells per pixel") << 8 << 4.0 << 4 << QVector<double>{0.5, 2.5, 4.5, 6.5};
+    QTest::newRow("all in one pixel") << 7 << 1.0 << 1 << QVector<double>{3.0};
+    QTest::newRow("fewer cells than pixels") << 3 << 10.0 << 3 << QVector<double>{0, 1, 2};
+}
+
+void TestHeatmapView::binAxisSplitsCellsByOverlap() {
+    QFETCH(int, cells);
+    QFETCH(double, pixels);
+    QFETCH(int, bins);
+    QFETCH(QVector<double>, means);
+    core::PeTable column;
+    column.rows = cells;
+    column.cols = 1;
+    for (int k = 0; k < cells; ++k)
+        column.values << float(k);
+    const ui::AxisBins keys = ui::binAxis(cells, -0.5, cells - 0.5, pixels);
+    const ui::AxisBins one = ui::binAxis(1, -0.5, 0.5, 100);
+    QCOMPARE(keys.count, bins);
+    QCOMPARE(keys.binned, cells > pixels);
+    const QVector<float> binned = ui::binTable(column, keys, one);
+    QCOMPARE(binned.size(), bins);
+    for (int k = 0; k < bins; ++k)
+        QVERIFY2(std::abs(binned[k] - means[k]) < 1e-6, qPrintable(QString::number(binned[k])));
+    // A view past the table's ends bins only the cells there are.
+    QCOMPARE(ui::binAxis(cells, -100, -50, pixels).count, 0);
+    QCOMPARE(ui::binAxis(cells, cells - 1.0, cells + 100.0, pixels).cells.value(0), cells - 1);
+}
+
+void TestHeatmapView::binnedPixelIsTheMeanOfItsCells_data() {
+    QTest::addColumn<int>("dModel");
+    QTest::addColumn<int>("maxLen");
+    QTest::newRow("5000 x 512: both axes binned") << 512 << 5000;
+    QTest::newRow("5000 x 32: positions binned") << 32 << 5000;
+    QTest::newRow("concat 3001 x 999") << 999 << 3001;
+}
+
+void TestHeatmapView::binnedPixelIsTheMeanOfItsCells() {
+    QFETCH(int, dModel);
+    QFETCH(int, maxLen);
+    const auto encoding =
+        makeEncoding(dModel % 2 ? core::PeKind::SinusoidalConcat : core::PeKind::Sinusoidal, dModel, maxLen);
+    const core::PeTable table = core::computePeTable(encoding);
+    m_view->setTable(table, encoding);
+    showLaidOut();
+    QCPColorMapData *data = colorMap(m_view)->data();
+    const QRect rect = m_view->plot()->axisRect()->rect();
+    // One bin per pixel (never more), over the whole table (binned off the GUI thread when big).
+    QTRY_COMPARE(data->keySize(), rect.width());
+    QCOMPARE(data->valueSize(), std::min(dModel, rect.height()));
+    QCOMPARE(m_view->positions(), maxLen);
+    QCOMPARE(m_view->dimensions(), dModel);
+    for (int k : {0, 1, data->keySize() / 2, data->keySize() - 1}) {
+        for (int v : {0, 1, data->valueSize() / 3, data->valueSize() - 1}) {
+            const auto [k0, k1] = binSpan(data->keyRange(), data->keySize(), k);
+            const auto [v0, v1] = binSpan(data->valueRange(), data->valueSize(), v);
+            const double expected = boxMean(table, k0, k1, v0, v1);
+            QVERIFY2(std::abs(data->cell(k, v) - expected) < 1e-5,
+                     qPrintable(QStringLiteral("bin (%1, %2): %3, mean of its cells %4")
+                                    .arg(k)
+                                    .arg(v)
+                                    .arg(data->cell(k, v))
+                                    .arg(expected)));
+        }
+    }
+    // The colours keep their fixed meaning.
+    QCOMPARE(m_view->rangeLower(), -1.0);
+    QCOMPARE(m_view->rangeUpper(), 1.0);
+}
+
+void TestHeatmapView::dimensionZeroAveragesOutAtMaxLen5000() {
+    // Dimension 0 is sin(position): period 6.28 positions, far finer than a pixel at max_len 5000.
+    // Sampled one cell per pixel it drew as a false, nearly solid band; its pixels' means are small.
+    const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 32, 5000);
+    m_view->setTable(core::computePeTable(encoding), encoding);
+    showLaidOut();
+    QCPColorMapData *data = colorMap(m_view)->data();
+    const double cellsPerPixel = 5000.0 / data->keySize();
+    QVERIFY(cellsPerPixel > 5);
+    double worst = 0, sum = 0;
+    for (int k = 0; k < data->keySize(); ++k) {
+        worst = std::max(worst, std::abs(data->cell(k, 0)));
+        sum += data->cell(k, 0);
+    }
+    // The mean of sin over a window of L positions is at most 2 / L in size.
+    QVERIFY2(worst <= 2 / cellsPerPixel + 1e-6, qPrintable(QString::number(worst)));
+    QVERIFY(std::abs(sum / data->keySize()) < 0.01);
+    // The slowest dimension (cos, wavelength ~ 44000 positions) is not flattened: ~1 near position 0.
+    QVERIFY(data->cell(0, 31) > 0.99);
+}
+
+void TestHeatmapView::hoverSaysHowManyCellsAPixelHolds() {
+    const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 32, 5000);
+    m_view->setTable(core::computePeTable(encoding), encoding);
+    showLaidOut();
+    QCustomPlot *plot = m_view->plot();
+    QSignalSpy readouts(m_view, &HeatmapView::readoutChanged);
+    const QPointF pixel(plot->xAxis->coordToPixel(2500), plot->yAxis->coordToPixel(4));
+    sendMouse(plot, QEvent::MouseMove, pixel);
+    QCOMPARE(readouts.count(), 1);
+    const QString text = readouts.takeFirst().at(0).toString();
+    int p = -1, d = -1;
+    QVERIFY(m_view->cellAt(pixel, &p, &d));
+    QCOMPARE(d, 4);
+    QVERIFY(std::abs(p - 2500) <= 5);
+    // The exact cell first, then what the pixel holds.
+    QVERIFY2(text.startsWith(m_view->readout(p, d) + QStringLiteral(" \u00b7 1 px = ")), qPrintable(text));
+    const double perPixel = 5000.0 / plot->axisRect()->width();
+    QVERIFY2(text.contains(QStringLiteral("1 px = %1 positions").arg(perPixel, 0, 'f', 1)), qPrintable(text));
+    QVERIFY2(!text.contains(QStringLiteral("dimensions")), qPrintable(text)); // 32 rows fit
+    // The pixel mean is the drawn value there.
+    auto *map = colorMap(m_view);
+    const double drawn = map->data()->data(plot->xAxis->pixelToCoord(pixel.x()), 4);
+    QVERIFY2(std::abs(number(text, QStringLiteral("pixel mean")) - drawn) <=
+                 5e-4 * std::max(1.0, std::abs(drawn)),
+             qPrintable(text));
+    // Zoomed in to one cell per pixel or more, the note goes.
+    plot->xAxis->setRange(2480, 2520);
+    plot->replot();
+    sendMouse(plot, QEvent::MouseMove,
+              QPointF(plot->xAxis->coordToPixel(2500), plot->yAxis->coordToPixel(4)));
+    QCOMPARE(readouts.takeLast().at(0).toString(), m_view->readout(2500, 4));
+}
+
+void TestHeatmapView::zoomAndResizeRecomputeTheBinning() {
     const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 512, 5000);
     const core::PeTable table = core::computePeTable(encoding);
-    QCOMPARE(table.values.size(), 5000 * 512);
     m_view->setTable(table, encoding);
-    QCOMPARE(m_view->positions(), 5000);
-    QCOMPARE(m_view->dimensions(), 512);
+    showLaidOut();
+    QCustomPlot *plot = m_view->plot();
     QCPColorMapData *data = colorMap(m_view)->data();
-    for (const auto &[p, d] : {std::pair{0, 0}, {0, 511}, {4999, 0}, {4999, 511}, {2500, 257}})
-        QCOMPARE(data->cell(p, d), double(table.at(p, d)));
+    QTRY_COMPARE(data->keySize(), plot->axisRect()->width());
+
+    // Zoomed to 100 positions x 32 dimensions: every cell gets its own pixels and its own value.
+    plot->xAxis->setRange(999.5, 1099.5);
+    plot->yAxis->setRange(-0.5, 31.5);
+    plot->replot();
+    QCOMPARE(data->keySize(), 100);
+    QCOMPARE(data->valueSize(), 32);
+    QCOMPARE(data->keyRange(), QCPRange(1000, 1099));
+    for (const auto &[p, d] : {std::pair{1000, 0}, {1099, 31}, {1050, 7}})
+        QCOMPARE(data->cell(p - 1000, d), double(table.at(p, d)));
+
+    // Zoomed out again, then resized: one bin per pixel of the new size.
+    m_view->resetView();
+    plot->replot();
+    QTRY_COMPARE(data->keySize(), plot->axisRect()->width());
+    const int before = data->keySize();
+    m_view->resize(500, 400);
+    QTRY_VERIFY(plot->axisRect()->width() < before);
+    plot->replot();
+    QTRY_COMPARE(data->keySize(), plot->axisRect()->width());
+}
+
+void TestHeatmapView::exportBinsForItsOwnSize() {
+    const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 32, 5000);
+    m_view->setTable(core::computePeTable(encoding), encoding);
+    showLaidOut();
+    QCPColorMapData *data = colorMap(m_view)->data();
+    const int onScreen = data->keySize();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("pe.png"));
+    QCOMPARE(ui::exportPlot(m_view->plot(), path, 2400, 1200), QString());
+    // The export drew one bin per pixel of its own, wider axis rect.
+    QVERIFY2(data->keySize() > 2 * onScreen, qPrintable(QString::number(data->keySize())));
+    QVERIFY(data->keySize() < 2400);
+    const QImage image(path);
+    QCOMPARE(image.size(), QSize(2400, 1200));
+    // The window's own binning comes back with the next frame.
+    QTRY_COMPARE(data->keySize(), onScreen);
+}
+
+void TestHeatmapView::bigViewIsBinnedOffTheGuiThread() {
+    // 5000 x 1024 = 5.1M cells in view, more than BinnedColorMap::kSyncCells (1M).
+    showLaidOut();
+    const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 1024, 5000);
+    const core::PeTable table = core::computePeTable(encoding);
+    m_view->setTable(table, encoding);
+    QCustomPlot *plot = m_view->plot();
+    QCPColorMapData *data = colorMap(m_view)->data();
+    plot->replot();
+    QCOMPARE(data->keySize(), 0); // the window went on; the bins come from a pool thread
+    const QRect rect = plot->axisRect()->rect();
+    QTRY_COMPARE(data->keySize(), rect.width());
+    QCOMPARE(data->valueSize(), rect.height());
+    for (int k : {0, data->keySize() / 2}) {
+        const auto [k0, k1] = binSpan(data->keyRange(), data->keySize(), k);
+        const auto [v0, v1] = binSpan(data->valueRange(), data->valueSize(), 3);
+        QVERIFY(std::abs(data->cell(k, 3) - boxMean(table, k0, k1, v0, v1)) < 1e-5);
+    }
+    // An export bins at once, for its own size.
+    QTemporaryDir dir;
+    QCOMPARE(ui::exportPlot(plot, dir.filePath(QStringLiteral("big.png")), 1800, 1200), QString());
+    QVERIFY(data->keySize() > rect.width());
+    QTRY_COMPARE(data->keySize(), rect.width());
 }
 
 void TestHeatmapView::refreshKeepsZoomUnlessTheSizeChanges() {

@@ -1,0 +1,121 @@
+#include "pe_table_computer.h"
+
+#include <QMutexLocker>
+#include <QThread>
+
+#include <algorithm>
+
+namespace posenc::core {
+
+namespace {
+// Finished tables kept for their memory: the one shown, the one being delivered, and one the views
+// have just let go of, which the next table of the same size or smaller overwrites.
+constexpr int kSpares = 3;
+// New buffers get this much room to grow (1/4), so a drag towards bigger tables reuses them too.
+constexpr int kHeadroomDivisor = 4;
+
+qsizetype cellCount(const EncodingConfig &encoding) {
+    return qsizetype(encoding.maxLen) * encoding.dModel;
+}
+
+// The table for `encoding`, written into a spare nobody else holds when one is big enough.
+PeTable computeRecycled(const EncodingConfig &encoding, quint64 seed, QVector<PeTable> *spares) {
+    const qsizetype needed = cellCount(encoding);
+    PeTable *reuse = nullptr;
+    for (PeTable &spare : *spares) {
+        if (spare.values.isDetached() && spare.values.capacity() >= needed &&
+            (!reuse || spare.values.capacity() < reuse->values.capacity()))
+            reuse = &spare;
+    }
+    PeTable fresh;
+    if (!reuse && isSinusoidal(encoding.kind)) {
+        fresh.values.reserve(needed + needed / kHeadroomDivisor);
+        reuse = &fresh;
+    }
+    PeTable table = computePeTable(encoding, seed, reuse);
+    // Drop the emptied spare and any far too big for tables of this size.
+    spares->erase(std::remove_if(spares->begin(), spares->end(),
+                                 [needed](const PeTable &s) {
+                                     return s.values.isEmpty() ||
+                                            s.values.capacity() > 4 * needed + (1 << 20);
+                                 }),
+                  spares->end());
+    spares->prepend(table);
+    if (spares->size() > kSpares)
+        spares->resize(kSpares);
+    return table;
+}
+} // namespace
+
+PeTableComputer::PeTableComputer(QObject *parent) : QObject(parent) {
+    m_delay.setSingleShot(true);
+    connect(&m_delay, &QTimer::timeout, this, &PeTableComputer::dispatch);
+    m_thread = QThread::create([this] { run(); });
+    m_thread->setObjectName(QStringLiteral("PE tables"));
+    m_thread->start();
+}
+
+PeTableComputer::~PeTableComputer() {
+    {
+        QMutexLocker lock(&m_mutex);
+        m_quit = true;
+        m_next.reset();
+    }
+    m_wake.wakeOne();
+    m_thread->wait();
+    delete m_thread;
+}
+
+void PeTableComputer::request(const EncodingConfig &encoding, quint64 seed, int delayMs) {
+    m_latest = Job{encoding, seed, m_latest.id + 1};
+    m_delay.start(std::max(0, delayMs));
+}
+
+void PeTableComputer::cancel() {
+    m_delay.stop();
+    m_cancelledUpTo = m_latest.id;
+    QMutexLocker lock(&m_mutex);
+    m_next.reset();
+}
+
+bool PeTableComputer::isBusy() const {
+    return m_latest.id > std::max(m_deliveredId, m_cancelledUpTo);
+}
+
+void PeTableComputer::dispatch() {
+    {
+        QMutexLocker lock(&m_mutex);
+        m_next = m_latest; // replaces a job the thread has not taken yet
+    }
+    m_wake.wakeOne();
+}
+
+void PeTableComputer::run() {
+    QVector<PeTable> spares; // this thread's only
+    for (;;) {
+        Job job;
+        {
+            QMutexLocker lock(&m_mutex);
+            while (!m_quit && !m_next)
+                m_wake.wait(&m_mutex);
+            if (m_quit)
+                return;
+            job = *m_next;
+            m_next.reset();
+        }
+        const PeTable table = computeRecycled(job.encoding, job.seed, &spares);
+        ++m_computed;
+        // Queued to the owner's thread; dropped with the owner if it is gone by then.
+        QMetaObject::invokeMethod(
+            this, [this, table, job] { deliver(table, job); }, Qt::QueuedConnection);
+    }
+}
+
+void PeTableComputer::deliver(const PeTable &table, const Job &job) {
+    if (job.id <= m_cancelledUpTo || job.id <= m_deliveredId)
+        return;
+    m_deliveredId = job.id;
+    Q_EMIT ready(table, job.encoding, job.seed);
+}
+
+} // namespace posenc::core
