@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$ROOT/build"
 
 # Debian packages the build, the tests and the screenshots need.
-PACKAGES=(cmake g++ make qt6-base-dev libtorch-dev libqcustomplot-dev libopenblas0-pthread
+PACKAGES=(cmake g++ make qt6-base-dev qt6-svg-dev libtorch-dev libqcustomplot-dev libopenblas0-pthread
           libgl1-mesa-dev fonts-dejavu-core xvfb xauth python3-torch python3-matplotlib)
 
 install_missing() {

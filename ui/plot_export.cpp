@@ -10,8 +10,10 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
+#include <QPdfWriter>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSvgGenerator>
 #include <QTemporaryFile>
 
 #include <cerrno>
@@ -37,7 +39,7 @@ QCPTextElement *setUpPlot(QCustomPlot *plot, const QString &title, const QString
 
 namespace {
 
-enum class Format { Png, Jpg, Pdf, Unknown };
+enum class Format { Png, Jpg, Pdf, Svg, Unknown };
 
 Format formatOf(const QString &suffix) {
     if (suffix == QLatin1String("png"))
@@ -46,7 +48,50 @@ Format formatOf(const QString &suffix) {
         return Format::Jpg;
     if (suffix == QLatin1String("pdf"))
         return Format::Pdf;
+    if (suffix == QLatin1String("svg"))
+        return Format::Svg;
     return Format::Unknown;
+}
+
+// Draws the plot at width x height logical pixels as vector paths onto an open painter, as
+// QCustomPlot::savePdf does; colour maps become embedded bitmaps.
+void drawVectorized(QCustomPlot *plot, QCPPainter *painter, int width, int height) {
+    painter->setMode(QCPPainter::pmVectorized);
+    painter->setMode(QCPPainter::pmNoCaching);
+    // PDF: write embedded bitmaps (the colour maps) Flate-compressed, never as lossy JPEG.
+    painter->setRenderHint(QPainter::LosslessImageRendering);
+    painter->setWindow(0, 0, width, height);
+    plot->toPainter(painter, width, height);
+}
+
+// A PDF page of width x height points holding the plot, fonts sized as on the screen.
+bool savePdf(QCustomPlot *plot, const QString &path, int width, int height) {
+    QPdfWriter writer(path);
+    writer.setCreator(QStringLiteral("PosEnc Studio"));
+    writer.setResolution(plot->logicalDpiX());
+    writer.setPageLayout(
+        QPageLayout(QPageSize(QSizeF(width, height), QPageSize::Point, QString(), QPageSize::ExactMatch),
+                    QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
+    QCPPainter painter;
+    if (!painter.begin(&writer))
+        return false;
+    drawVectorized(plot, &painter, width, height);
+    return painter.end();
+}
+
+// An SVG picture of width x height pixels.
+bool saveSvg(QCustomPlot *plot, const QString &path, int width, int height) {
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(QSize(width, height));
+    generator.setViewBox(QRect(0, 0, width, height));
+    generator.setResolution(plot->logicalDpiX());
+    generator.setTitle(QStringLiteral("PosEnc Studio plot"));
+    QCPPainter painter;
+    if (!painter.begin(&generator))
+        return false;
+    drawVectorized(plot, &painter, width, height);
+    return painter.end();
 }
 
 QString cannotWrite(const QString &path, const QString &reason) {
@@ -60,7 +105,7 @@ QString exportPlot(QCustomPlot *plot, const QString &path, int width, int height
     const QString suffix = info.suffix().toLower();
     const Format format = formatOf(suffix);
     if (format == Format::Unknown)
-        return QStringLiteral("Cannot export %1: unknown format \"%2\" (use .png, .jpg or .pdf)")
+        return QStringLiteral("Cannot export %1: unknown format \"%2\" (use .png, .jpg, .pdf or .svg)")
             .arg(path, suffix);
     if (!plot || width <= 0 || height <= 0 || !(scale > 0))
         return QStringLiteral("Cannot export %1: the size must be positive").arg(path);
@@ -95,7 +140,10 @@ QString exportPlot(QCustomPlot *plot, const QString &path, int width, int height
         ok = plot->saveJpg(tempPath, width, height, scale, 92);
         break;
     case Format::Pdf:
-        ok = plot->savePdf(tempPath, width, height);
+        ok = savePdf(plot, tempPath, width, height);
+        break;
+    case Format::Svg:
+        ok = saveSvg(plot, tempPath, width, height);
         break;
     case Format::Unknown:
         break;
@@ -120,7 +168,7 @@ ExportDialog::ExportDialog(QCustomPlot *plot, const QString &defaultPath, QWidge
     m_path->setObjectName(QStringLiteral("path"));
     m_path->setMinimumWidth(m_path->fontMetrics().horizontalAdvance(QLatin1Char('x')) *
                             60); // a whole path shows
-    m_path->setToolTip(tr("The file to write; .png, .jpg or .pdf decides the format"));
+    m_path->setToolTip(tr("The file to write; .png, .jpg, .pdf or .svg decides the format"));
     auto *browseButton = new QPushButton(tr("Browse…"), this);
     browseButton->setToolTip(tr("Choose the file with a file dialog"));
     connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
@@ -146,7 +194,7 @@ ExportDialog::ExportDialog(QCustomPlot *plot, const QString &defaultPath, QWidge
     m_scale->setSingleStep(0.5);
     m_scale->setValue(1.0);
     m_scale->setToolTip(tr("Pixel multiplier for PNG and JPG: 2 gives twice the width and height "
-                           "with the same layout (sharper text); ignored for PDF"));
+                           "with the same layout (sharper text); ignored for PDF and SVG"));
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -189,14 +237,20 @@ void ExportDialog::browse() {
     const QString png = tr("PNG image (*.png)");
     const QString jpg = tr("JPEG image (*.jpg *.jpeg)");
     const QString pdf = tr("PDF document (*.pdf)");
-    const QString suffix = QFileInfo(path()).suffix().toLower();
-    QString selected = suffix == QLatin1String("pdf") ? pdf : (formatOf(suffix) == Format::Jpg ? jpg : png);
-    QString chosen = QFileDialog::getSaveFileName(
-        this, tr("Export plot"), path(), QStringList{png, jpg, pdf}.join(QStringLiteral(";;")), &selected);
+    const QString svg = tr("SVG drawing (*.svg)");
+    const Format format = formatOf(QFileInfo(path()).suffix().toLower());
+    QString selected = format == Format::Pdf   ? pdf
+                       : format == Format::Svg ? svg
+                       : format == Format::Jpg ? jpg
+                                               : png;
+    QString chosen =
+        QFileDialog::getSaveFileName(this, tr("Export plot"), path(),
+                                     QStringList{png, jpg, pdf, svg}.join(QStringLiteral(";;")), &selected);
     if (chosen.isEmpty())
         return;
     if (QFileInfo(chosen).suffix().isEmpty())
         chosen += selected == pdf   ? QStringLiteral(".pdf")
+                  : selected == svg ? QStringLiteral(".svg")
                   : selected == jpg ? QStringLiteral(".jpg")
                                     : QStringLiteral(".png");
     m_path->setText(chosen);

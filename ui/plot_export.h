@@ -1,5 +1,5 @@
 #pragma once
-// Saving a plot as PNG, JPG or PDF at a chosen size, the dialog that asks for the size, and the
+// Saving a plot as PNG, JPG, PDF or SVG at a chosen size, the dialog that asks for the size, and the
 // look the three plots share.
 
 #include <QDialog>
@@ -18,8 +18,9 @@ namespace posenc::ui {
 QCPTextElement *setUpPlot(QCustomPlot *plot, const QString &title, const QString &xLabel,
                           const QString &yLabel);
 
-// Writes `plot` to `path` (format from the suffix: .png, .jpg/.jpeg or .pdf) at width x height
-// logical pixels times `scale`. Returns an empty string on success, else a message naming the
+// Writes `plot` to `path` (format from the suffix: .png, .jpg/.jpeg, .pdf or .svg) at width x height
+// logical pixels times `scale` (PDF and SVG are vector pictures of width x height; a colour map in
+// them is an embedded lossless bitmap). Returns an empty string on success, else a message naming the
 // file and the reason (unknown format, unwritable folder, ...). Nothing is left half-written.
 QString exportPlot(QCustomPlot *plot, const QString &path, int width, int height, double scale = 1.0);
 
@@ -38,7 +39,7 @@ public:
     QString exportNow() const;
 
 private:
-    // Asks for the file with a save dialog (PNG, JPG or PDF) and puts it in the path field.
+    // Asks for the file with a save dialog (PNG, JPG, PDF or SVG) and puts it in the path field.
     void browse();
 
     QCustomPlot *m_plot;

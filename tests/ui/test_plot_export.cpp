@@ -12,6 +12,7 @@
 #include <QImage>
 #include <QImageReader>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -57,6 +58,9 @@ private Q_SLOTS:
     void rasterSize_data();
     void rasterSize();
     void pdfIsPdf();
+    void pdfHeatmapImageIsLossless();
+    void svgIsSvg_data();
+    void svgIsSvg();
     void unwritablePath_data();
     void unwritablePath();
     void unknownFormat_data();
@@ -137,6 +141,60 @@ void TestPlotExport::pdfIsPdf() {
     QCOMPARE(entries(m_dir->path()), QStringList{QStringLiteral("heatmap.pdf")});
 }
 
+void TestPlotExport::pdfHeatmapImageIsLossless() {
+    const QString path = m_dir->filePath(QStringLiteral("heatmap.pdf"));
+    QCOMPARE(exportPlot(m_view->plot(), path, 800, 600), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    // Every image XObject's dictionary names its stream filter: Flate (lossless), never DCT (JPEG).
+    int images = 0;
+    for (qsizetype at = bytes.indexOf("/Subtype /Image"); at >= 0;
+         at = bytes.indexOf("/Subtype /Image", at + 1)) {
+        const qsizetype start = bytes.lastIndexOf("obj", at);
+        const qsizetype end = bytes.indexOf("stream", at);
+        QVERIFY(start >= 0 && end > at);
+        const QByteArray dictionary = bytes.mid(start, end - start);
+        QVERIFY2(!dictionary.contains("/DCTDecode"), dictionary.constData());
+        ++images;
+    }
+    QVERIFY2(images >= 1, "the colour map is not an image in the PDF");
+    QVERIFY(!bytes.contains("/DCTDecode"));
+    // The page is the requested size in points.
+    const QRegularExpressionMatch box =
+        QRegularExpression(QStringLiteral("/MediaBox \\[0 0 ([0-9.]+) ([0-9.]+)\\]"))
+            .match(QString::fromLatin1(bytes));
+    QVERIFY(box.hasMatch());
+    QVERIFY2(std::abs(box.captured(1).toDouble() - 800) < 0.5 &&
+                 std::abs(box.captured(2).toDouble() - 600) < 0.5,
+             qPrintable(box.captured(0)));
+}
+
+void TestPlotExport::svgIsSvg_data() {
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::newRow("800x600") << 800 << 600;
+    QTest::newRow("300x900") << 300 << 900;
+}
+
+void TestPlotExport::svgIsSvg() {
+    QFETCH(int, width);
+    QFETCH(int, height);
+    const QString path = m_dir->filePath(QStringLiteral("heatmap.svg"));
+    QCOMPARE(exportPlot(m_view->plot(), path, width, height), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    QVERIFY(bytes.startsWith("<?xml"));
+    QVERIFY(bytes.contains("<svg"));
+    QVERIFY2(bytes.contains(QStringLiteral("viewBox=\"0 0 %1 %2\"").arg(width).arg(height).toLatin1()),
+             bytes.left(600).constData());
+    // Text stays text (the title and axis labels), the colour map is an embedded image.
+    QVERIFY(bytes.contains(">position<"));
+    QVERIFY(bytes.contains("<image"));
+    QCOMPARE(entries(m_dir->path()), QStringList{QStringLiteral("heatmap.svg")});
+}
+
 void TestPlotExport::unwritablePath_data() {
     QTest::addColumn<QString>("folder"); // empty: the test's read-only temporary folder
     QTest::newRow("missing folder") << "/nonexistent-dir";
@@ -166,8 +224,8 @@ void TestPlotExport::unknownFormat_data() {
     QTest::addColumn<QString>("shownSuffix");
     QTest::newRow("bmp") << "plot.bmp"
                          << "bmp";
-    QTest::newRow("svg") << "plot.svg"
-                         << "svg";
+    QTest::newRow("tiff") << "plot.tiff"
+                          << "tiff";
     QTest::newRow("no suffix") << "plot"
                                << "";
 }
@@ -177,7 +235,7 @@ void TestPlotExport::unknownFormat() {
     QFETCH(QString, shownSuffix);
     const QString path = m_dir->filePath(name);
     QCOMPARE(exportPlot(m_view->plot(), path, 640, 480),
-             QStringLiteral("Cannot export %1: unknown format \"%2\" (use .png, .jpg or .pdf)")
+             QStringLiteral("Cannot export %1: unknown format \"%2\" (use .png, .jpg, .pdf or .svg)")
                  .arg(path, shownSuffix));
     QCOMPARE(entries(m_dir->path()), QStringList());
 }

@@ -1,0 +1,126 @@
+#pragma once
+// How positions relate under the displayed encoding, in one plot of two panels:
+// - left, a position-by-position matrix with a labelled colour bar: the cosine similarity of the PE
+//   table's rows (fixed to [-1, 1] for the formula kinds), RoPE's score of unit q and k, or ALiBi's
+//   bias of one head. When there are more positions than pixels each cell is the exact mean of the
+//   positions it covers; the work is bounded so that a redraw stays well under 50 ms.
+// - right, the same against the offset k = q - p: the mean similarity of p and p + k, RoPE's
+//   sum_i cos(k theta_i) / n (which depends on the offset alone), or ALiBi's bias for every head.
+// For `learned` the trained positions (< seq_len) are marked. The hover readout gives p, q and the value.
+
+#include "config.h"
+#include "pe_table.h"
+#include "relative_position.h"
+
+#include <QWidget>
+
+class QCustomPlot;
+class QCPAxisRect;
+class QCPColorMap;
+class QCPColorScale;
+class QCPTextElement;
+class QLabel;
+class QMouseEvent;
+class QSpinBox;
+
+namespace posenc::ui {
+
+class SimilarityView : public QWidget {
+    Q_OBJECT
+public:
+    explicit SimilarityView(QWidget *parent = nullptr);
+
+    // Shows the relations for `table` drawn with `encoding`; `heads` splits d_model for rope and alibi,
+    // `seqLen` is the trained length marked for `learned`. The pictures are computed now when the view
+    // is shown, else when it is next shown (or refresh() is called).
+    void setTable(const core::PeTable &table, const core::EncodingConfig &encoding, int heads, int seqLen);
+    // Changes the heads and the trained length only (the settings changed, the table did not).
+    void setRunShape(int heads, int seqLen);
+    // Computes the pictures if the table or the size changed since they were last drawn.
+    void refresh();
+
+    // The most matrix cells per side (0: as many as the colour map has pixels, the default).
+    void setMaxBins(int bins);
+    // The ALiBi head whose bias the matrix shows (0-based; clamped to the heads).
+    void setAlibiHead(int head);
+
+    // The matrix as drawn: bins per side, edges and values (cell (a, b) covers p in bin a, q in bin b).
+    const core::BinnedMatrix &matrix() const { return m_matrix; }
+    // The right-hand curves: offsets k and, per curve, its values and name.
+    const QVector<int> &offsets() const { return m_offsets; }
+    QVector<double> curve(int index) const;
+    QStringList curveNames() const;
+    // The colour scale's range.
+    double rangeLower() const;
+    double rangeUpper() const;
+    // The one-line note under the plot (what the picture shows, e.g. that RoPE's depends on k alone).
+    QString note() const;
+    // The label of the colour bar, e.g. "cosine similarity".
+    QString colourBarLabel() const;
+
+    // The readout of matrix cell (row, col), e.g. "p 3 · q 10 · cosine similarity 0.5311", or for a
+    // binned cell "p 0–9 · q 10–19 · mean cosine similarity 0.5311 (100 cells)".
+    QString readout(int row, int col) const;
+    // The matrix cell under a pixel of the plot widget; false outside the matrix.
+    bool cellAt(const QPointF &pixel, int *row, int *col) const;
+    // The readout shown under the plot (the hint when nothing is hovered).
+    QString readoutText() const;
+
+    // Writes the matrix as drawn: header "p\q,<first q of each bin>...", one row per bin. And the
+    // curves: header "offset,<curve name>...". Empty string on success, else the reason.
+    QString writeMatrixCsv(const QString &path) const;
+    QString writeOffsetCsv(const QString &path) const;
+
+    // Shows the whole matrix and curves again (also on double-click).
+    void resetView();
+
+    QCustomPlot *plot() const { return m_plot; }
+
+Q_SIGNALS:
+    // The hovered readout (empty when the mouse leaves the matrix and the curves).
+    void readoutChanged(const QString &text);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    // The bins per side: the limit, the colour map's pixels and the work budget.
+    int binCount() const;
+    void computeMatrix(int bins);
+    void computeCurves();
+    void drawMatrix();
+    void drawCurves();
+    void drawTrainedMarks();
+    QString valueName() const;
+    void onMouseMove(QMouseEvent *event);
+    void setReadout(const QString &text);
+
+    QCustomPlot *m_plot = nullptr;
+    QCPAxisRect *m_offsetRect = nullptr;
+    QCPColorMap *m_map = nullptr;
+    QCPColorScale *m_scale = nullptr;
+    QCPTextElement *m_matrixTitle = nullptr;
+    QCPTextElement *m_offsetTitle = nullptr;
+    QLabel *m_readout = nullptr;
+    QLabel *m_note = nullptr;
+    QSpinBox *m_headBox = nullptr;
+
+    core::PeTable m_table;
+    core::EncodingConfig m_encoding;
+    int m_heads = 1;
+    int m_seqLen = 0;
+    int m_maxBins = 0;
+    int m_alibiHead = 0;
+    bool m_dirty = false;
+    int m_drawnBins = -1;
+
+    core::BinnedMatrix m_matrix;
+    QVector<int> m_offsets;
+    QVector<QVector<double>> m_curves;
+    QStringList m_curveNames;
+    int m_stride = 1; // p step of the mean over p when the table is too big to use every p
+    QString m_lastReadout;
+};
+
+} // namespace posenc::ui
