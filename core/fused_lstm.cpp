@@ -100,8 +100,8 @@ struct LayerGrads {
 
 // One layer's backward through time: per step the fused gate gradients and one GEMM for the recurrent
 // gradient; then the weight and input gradients of all steps in three GEMMs and a sum.
-LayerGrads backwardLayer(const Layer &L, const Tensor &dy, const Tensor &dhN, const Tensor &dcN, bool wantDx,
-                         FusedLstmWorkspace *ws) {
+LayerGrads backwardLayer(const Layer &L, size_t layer, const Tensor &dy, const Tensor &dhN, const Tensor &dcN,
+                         bool wantDx, FusedLstmWorkspace *ws) {
     const int64_t B = L.x.size(0), T = L.x.size(1), I = L.x.size(2), H = L.whh.size(1), G4 = 4 * H;
     const Tensor dGates = take(ws, kBackwardBase, {B, T, G4});
     Tensor dc = dcN.defined() ? dcN.contiguous().clone() : torch::zeros({B, H});
@@ -135,7 +135,8 @@ LayerGrads backwardLayer(const Layer &L, const Tensor &dy, const Tensor &dhN, co
     gemm(true, false, G4, I, B * T, 1.0f, dg, G4, ptr(L.x), I, 0.0f, ptr(g.dwih), I);
     g.db = dGates.view({B * T, G4}).sum(0);
     if (wantDx) {
-        g.dx = torch::empty({B, T, I});
+        // Two slots in turn: a layer's input gradient is the next layer down's output gradient.
+        g.dx = take(ws, kBackwardBase + 1 + layer % 2, {B, T, I});
         gemm(false, false, B * T, I, G4, 1.0f, dg, G4, ptr(L.wih), I, 0.0f, ptr(g.dx), I);
     }
     if (L.h0.defined()) {
@@ -230,8 +231,8 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
                 L.c0 = c0[int64_t(l)].contiguous();
             }
             const auto at = [](const Tensor &g, size_t i) { return g.defined() ? g[int64_t(i)] : Tensor(); };
-            LayerGrads g =
-                backwardLayer(L, dy, at(grads[1], l), at(grads[2], l), l > 0 || ctx->needs_input_grad(0), ws);
+            LayerGrads g = backwardLayer(L, l, dy, at(grads[1], l), at(grads[2], l),
+                                         l > 0 || ctx->needs_input_grad(0), ws);
             result[3 + 4 * l] = g.dwih;
             result[3 + 4 * l + 1] = g.dwhh;
             result[3 + 4 * l + 2] = g.db;

@@ -2,11 +2,12 @@
 // same "key value" form as the Python peers in ../shared/bench, which --peers runs side by side
 // (with /usr/bin/python3) so that ratios come from one run on one machine.
 //
-//   posenc-bench train   [--peers] [--threads N] [--repeats R]
+//   posenc-bench train   [--peers] [--threads N] [--repeats R]   (training runs on a worker thread)
 //   posenc-bench heatmap [--peers] [--repeats R]
 //   posenc-bench ui
 //   posenc-bench all     [--peers]
 
+#include "cpu_runtime.h"
 #include "headless_run.h"
 #include "heatmap_view.h"
 #include "loss_view.h"
@@ -27,8 +28,11 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 
 using namespace posenc;
 
@@ -64,8 +68,11 @@ QMap<QString, double> runPeer(const QString &script, const QStringList &args) {
 
 struct TrainFigures {
     double finalLoss = 0, seconds = 0, samplesPerSec = 0;
+    double faultsPerStep = 0; // minor page faults of the training thread per step after the first
 };
 
+// Trains on a worker thread of its own, as the app does (glibc gives it its own malloc arena), and
+// counts that thread's page faults.
 TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
     QString error;
     auto trainer = core::Trainer::create(config, &error);
@@ -74,12 +81,23 @@ TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
         return {};
     }
     trainer->setThreads(threads);
-    QElapsedTimer clock;
-    clock.start();
-    const core::TrainResult r = trainer->run({});
     TrainFigures f;
-    f.seconds = clock.nsecsElapsed() * 1e-9;
-    f.finalLoss = r.lastTrainLoss;
+    std::thread worker([&] {
+        rusage afterFirst{}, after{};
+        core::Trainer::Hooks hooks;
+        hooks.onBatch = [&](const core::BatchLoss &b) { // the first step's buffers are first touches
+            if (b.step == 1)
+                getrusage(RUSAGE_THREAD, &afterFirst);
+        };
+        QElapsedTimer clock;
+        clock.start();
+        const core::TrainResult r = trainer->run(hooks);
+        f.seconds = clock.nsecsElapsed() * 1e-9;
+        getrusage(RUSAGE_THREAD, &after);
+        f.finalLoss = r.lastTrainLoss;
+        f.faultsPerStep = double(after.ru_minflt - afterFirst.ru_minflt) / std::max<qint64>(1, r.steps - 1);
+    });
+    worker.join();
     f.samplesPerSec = double(config.epochs) * config.numSamples / f.seconds;
     return f;
 }
@@ -144,7 +162,8 @@ void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
         const QString who = c.backbone == core::Backbone::Lstm
                                 ? QStringLiteral("libtorch %1").arg(core::lstmImplName(kernel))
                                 : QStringLiteral("libtorch");
-        out << trainLine(c, who, f.finalLoss, ours.last()) << Qt::endl;
+        out << trainLine(c, who, f.finalLoss, ours.last())
+            << QStringLiteral(" faults_per_step %1").arg(f.faultsPerStep, 0, 'f', 1) << Qt::endl;
     }
     if (!peers)
         return;
@@ -276,6 +295,7 @@ void benchUi() {
 } // namespace
 
 int main(int argc, char *argv[]) {
+    core::keepFreedMemory(); // as the app does at start-up, before any thread has its own malloc arena
     ui::prepareEnvironment(true);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(

@@ -1,6 +1,7 @@
 // The training loop: the seed's losses (against the seed's own Python code), convergence for
 // several seeds, determinism, divergence, stop and pause hooks, progress.
 
+#include "cpu_runtime.h"
 #include "python_reference.h"
 #include "trainer.h"
 
@@ -100,6 +101,14 @@ private Q_SLOTS:
         for (int b = 0; b < 32; ++b)
             sum += run.batches[b].loss;
         QVERIFY(std::abs(sum / 32 - run.epochs.first().trainLoss) < 1e-12);
+    }
+
+    void trainingUsesOneBlasThread() {
+        if (!setBlasThreads(2))
+            QSKIP("the loaded BLAS is not OpenBLAS");
+        QCOMPARE(blasThreads(), 2);
+        QCOMPARE(train(small()).result.outcome, Outcome::Completed);
+        QCOMPARE(blasThreads(), recommendedThreads(small())); // OpenBLAS's pool follows the app's choice
     }
 
     void sameSeedSameLosses() {
