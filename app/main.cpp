@@ -1,6 +1,7 @@
 // PosEnc Studio: the window, or a --headless training run. Everything else lives in core/ and ui/.
 
 #include "cli_options.h"
+#include "cpu_runtime.h"
 #include "headless_run.h"
 #include "main_window.h"
 
@@ -9,6 +10,7 @@
 #include <QTextStream>
 
 int main(int argc, char *argv[]) {
+    posenc::core::keepFreedMemory(); // before any thread allocates
     QTextStream out(stdout), err(stderr);
     QStringList arguments;
     for (int i = 0; i < argc; ++i)

@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include "file_util.h"
+#include "fused_lstm.h"
 
 namespace posenc::core {
 
@@ -18,7 +19,8 @@ TrainConfig lstmConfig(int featureDim, const EncodingConfig &encoding, int layer
 SequenceModelImpl::SequenceModelImpl(int featureDim, const EncodingConfig &encoding, int layers, quint64 seed)
     : SequenceModelImpl(lstmConfig(featureDim, encoding, layers, seed)) {}
 
-SequenceModelImpl::SequenceModelImpl(const TrainConfig &c) : m_backbone(c.backbone), m_lstmImpl(c.lstm) {
+SequenceModelImpl::SequenceModelImpl(const TrainConfig &c)
+    : m_backbone(c.backbone), m_lstmImpl(c.lstm), m_lstmWorkspace(std::make_shared<FusedLstmWorkspace>()) {
     const int d = c.encoding.dModel;
     // Registration order is the seed's (and pe_lab.py's), so parameters are initialised from the
     // same random stream.
@@ -42,7 +44,8 @@ SequenceModelImpl::SequenceModelImpl(const TrainConfig &c) : m_backbone(c.backbo
 torch::Tensor SequenceModelImpl::forward(const torch::Tensor &x) {
     auto h = positional_encoding->forward(embedding->forward(x));
     if (m_backbone == Backbone::Lstm) {
-        h = std::get<0>(lstm->forward(h));
+        h = m_lstmImpl == LstmImpl::Fused ? std::get<0>(fusedLstm(*lstm, h, m_lstmWorkspace.get()))
+                                          : std::get<0>(lstm->forward(h));
         return fc->forward(h.select(1, h.size(1) - 1));
     }
     for (const auto &block : *blocks)

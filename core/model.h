@@ -11,7 +11,11 @@
 
 #include <torch/torch.h>
 
+#include <memory>
+
 namespace posenc::core {
+
+class FusedLstmWorkspace;
 
 class SequenceModelImpl : public torch::nn::Module {
 public:
@@ -32,6 +36,7 @@ public:
 private:
     Backbone m_backbone;
     LstmImpl m_lstmImpl;
+    std::shared_ptr<FusedLstmWorkspace> m_lstmWorkspace; // the fused LSTM's buffers, kept between steps
 };
 TORCH_MODULE(SequenceModel);
 

@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include "cpu_runtime.h"
 #include "dataset.h"
 #include "file_util.h"
 #include "model.h"
@@ -166,7 +167,10 @@ void Trainer::setThreads(int threads) {
 
 TrainResult Trainer::run(const Hooks &hooks) {
     TrainResult result;
-    torch::set_num_threads(d->threads > 0 ? d->threads : recommendedThreads(d->config));
+    const int threads = d->threads > 0 ? d->threads : recommendedThreads(d->config);
+    torch::set_num_threads(threads);
+    setBlasThreads(threads); // torch::set_num_threads does not reach OpenBLAS's own pool
+    keepFreedMemory();
     const int batches = d->batchesPerEpoch();
     const qint64 totalSteps = qint64(d->config.epochs) * batches;
     const qint64 firstStep = d->steps;

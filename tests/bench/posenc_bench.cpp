@@ -2,12 +2,13 @@
 // same "key value" form as the Python peers in ../shared/bench, which --peers runs side by side
 // (with /usr/bin/python3) so that ratios come from one run on one machine.
 //
-//   posenc-bench train   [--peers] [--threads N] [--repeats R]
+//   posenc-bench train   [--peers] [--threads N] [--repeats R]   (training runs on a worker thread)
 //   posenc-bench heatmap [--peers] [--repeats R]
 //   posenc-bench ui      (a d_model/max_len drag sweep, then training with every view live)
 //   posenc-bench sweep   (the drag sweep only)
 //   posenc-bench all     [--peers]
 
+#include "cpu_runtime.h"
 #include "curves_view.h"
 #include "headless_run.h"
 #include "heatmap_view.h"
@@ -31,8 +32,11 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 
 using namespace posenc;
 
@@ -68,8 +72,11 @@ QMap<QString, double> runPeer(const QString &script, const QStringList &args) {
 
 struct TrainFigures {
     double finalLoss = 0, seconds = 0, samplesPerSec = 0;
+    double faultsPerStep = 0; // minor page faults of the training thread per step after the first
 };
 
+// Trains on a worker thread of its own, as the app does (glibc gives it its own malloc arena), and
+// counts that thread's page faults.
 TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
     QString error;
     auto trainer = core::Trainer::create(config, &error);
@@ -78,65 +85,122 @@ TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
         return {};
     }
     trainer->setThreads(threads);
-    QElapsedTimer clock;
-    clock.start();
-    const core::TrainResult r = trainer->run({});
     TrainFigures f;
-    f.seconds = clock.nsecsElapsed() * 1e-9;
-    f.finalLoss = r.lastTrainLoss;
+    std::thread worker([&] {
+        rusage afterFirst{}, after{};
+        core::Trainer::Hooks hooks;
+        hooks.onBatch = [&](const core::BatchLoss &b) { // the first step's buffers are first touches
+            if (b.step == 1)
+                getrusage(RUSAGE_THREAD, &afterFirst);
+        };
+        QElapsedTimer clock;
+        clock.start();
+        const core::TrainResult r = trainer->run(hooks);
+        f.seconds = clock.nsecsElapsed() * 1e-9;
+        getrusage(RUSAGE_THREAD, &after);
+        f.finalLoss = r.lastTrainLoss;
+        f.faultsPerStep = double(after.ru_minflt - afterFirst.ru_minflt) / std::max<qint64>(1, r.steps - 1);
+    });
+    worker.join();
     f.samplesPerSec = double(config.epochs) * config.numSamples / f.seconds;
     return f;
 }
 
-void benchTrain(bool peers, int threads, int repeats) {
-    struct Case {
-        const char *name;
-        int dModel, seqLen, batch, samples, epochs;
-    };
-    const Case cases[] = {{"seed", 32, 20, 32, 1000, 10}, {"wide", 256, 128, 64, 512, 1}};
-    out << "== train (LibTorch intra-op threads: "
-        << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1")) << ", median of " << repeats
-        << ")" << Qt::endl;
-    for (const Case &c : cases) {
-        core::TrainConfig config;
-        config.encoding.dModel = c.dModel;
-        config.seqLen = c.seqLen;
-        config.batchSize = c.batch;
-        config.numSamples = c.samples;
-        config.epochs = c.epochs;
-        config.valSamples = 1; // the peer has no validation pass: time the same work
+struct TrainCase {
+    const char *name;
+    core::Backbone backbone;
+    core::PeKind pe;
+    core::Task task;
+    int dModel, seqLen, batch, samples, epochs;
+};
+
+// The case's Python peer: seed_train.py for the LSTM (the seed notebook's loop), pe_lab.py otherwise.
+QMap<QString, double> runTrainPeer(const TrainCase &c) {
+    if (c.backbone == core::Backbone::Lstm)
+        return runPeer(QStringLiteral("seed_train.py"),
+                       {QString::number(c.epochs), QString::number(c.samples), QString::number(c.dModel),
+                        QString::number(c.seqLen), QString::number(c.batch)});
+    return runPeer(QStringLiteral("pe_lab.py"),
+                   {QStringLiteral("--backbone"), core::backboneName(c.backbone), QStringLiteral("--pe"),
+                    core::peKindName(c.pe), QStringLiteral("--task"), core::taskName(c.task),
+                    QStringLiteral("--d-model"), QString::number(c.dModel), QStringLiteral("--seq-len"),
+                    QString::number(c.seqLen), QStringLiteral("--batch-size"), QString::number(c.batch),
+                    QStringLiteral("--samples"), QString::number(c.samples), QStringLiteral("--epochs"),
+                    QString::number(c.epochs)});
+}
+
+QString trainLine(const TrainCase &c, const QString &who, double finalLoss, double seconds) {
+    return QStringLiteral("%1 %2 final_loss %3 seconds %4 samples_per_s %5")
+        .arg(QLatin1String(c.name), -18)
+        .arg(who, -19)
+        .arg(finalLoss, 0, 'f', 5)
+        .arg(seconds, 0, 'f', 3)
+        .arg(c.epochs * c.samples / std::max(seconds, 1e-9), 0, 'f', 0);
+}
+
+// Times one case for each LSTM kernel (one run for the attention backbones), then its peer.
+void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
+    core::TrainConfig config;
+    config.backbone = c.backbone;
+    config.encoding.kind = c.pe;
+    config.task = c.task;
+    config.encoding.dModel = c.dModel;
+    config.seqLen = c.seqLen;
+    config.batchSize = c.batch;
+    config.numSamples = c.samples;
+    config.epochs = c.epochs;
+    config.valSamples = 1; // the peers have no validation pass in their timing: time the same work
+    QVector<core::LstmImpl> kernels{core::LstmImpl::Reference, core::LstmImpl::Fused};
+    if (c.backbone != core::Backbone::Lstm)
+        kernels = {core::LstmImpl::Fused}; // no LSTM: the kernel setting does not apply
+    QVector<double> ours;
+    for (core::LstmImpl kernel : kernels) {
+        config.lstm = kernel;
         QVector<double> secs;
         TrainFigures f;
         for (int r = 0; r < repeats; ++r) {
             f = timeTraining(config, threads);
             secs << f.seconds;
         }
-        const double s = median(secs);
-        out << QStringLiteral("%1 libtorch final_loss %2 seconds %3 samples_per_s %4")
-                   .arg(QLatin1String(c.name), -5)
-                   .arg(f.finalLoss, 0, 'f', 5)
-                   .arg(s, 0, 'f', 3)
-                   .arg(c.epochs * c.samples / s, 0, 'f', 0)
-            << Qt::endl;
-        if (!peers)
-            continue;
-        QVector<double> peerSecs;
-        QMap<QString, double> v;
-        for (int r = 0; r < repeats; ++r) {
-            v = runPeer(QStringLiteral("seed_train.py"),
-                        {QString::number(c.epochs), QString::number(c.samples), QString::number(c.dModel),
-                         QString::number(c.seqLen), QString::number(c.batch)});
-            peerSecs << v.value(QStringLiteral("seconds"));
-        }
-        const double ps = median(peerSecs);
-        out << QStringLiteral("%1 python   final_loss %2 seconds %3 samples_per_s %4   speed-up x%5")
-                   .arg(QLatin1String(c.name), -5)
-                   .arg(v.value(QStringLiteral("final_loss")), 0, 'f', 5)
-                   .arg(ps, 0, 'f', 3)
-                   .arg(c.epochs * c.samples / std::max(ps, 1e-9), 0, 'f', 0)
-                   .arg(ps / std::max(s, 1e-9), 0, 'f', 2)
-            << Qt::endl;
+        ours << median(secs);
+        const QString who = c.backbone == core::Backbone::Lstm
+                                ? QStringLiteral("libtorch %1").arg(core::lstmImplName(kernel))
+                                : QStringLiteral("libtorch");
+        out << trainLine(c, who, f.finalLoss, ours.last())
+            << QStringLiteral(" faults_per_step %1").arg(f.faultsPerStep, 0, 'f', 1) << Qt::endl;
     }
+    if (!peers)
+        return;
+    QVector<double> peerSecs;
+    QMap<QString, double> v;
+    for (int r = 0; r < repeats; ++r) {
+        v = runTrainPeer(c);
+        peerSecs << v.value(QStringLiteral("seconds"));
+    }
+    const double ps = median(peerSecs);
+    QString ratios;
+    for (int k = 0; k < kernels.size(); ++k)
+        ratios +=
+            QStringLiteral("   speed-up%1 x%2")
+                .arg(kernels.size() > 1 ? QStringLiteral(" ") + core::lstmImplName(kernels[k]) : QString())
+                .arg(ps / std::max(ours[k], 1e-9), 0, 'f', 2);
+    out << trainLine(c, QStringLiteral("python"), v.value(QStringLiteral("final_loss")), ps) << ratios
+        << Qt::endl;
+}
+
+void benchTrain(bool peers, int threads, int repeats) {
+    using core::Backbone, core::PeKind, core::Task;
+    const TrainCase cases[] = {
+        {"seed", Backbone::Lstm, PeKind::Sinusoidal, Task::Seed, 32, 20, 32, 1000, 10},
+        {"wide", Backbone::Lstm, PeKind::Sinusoidal, Task::Seed, 256, 128, 64, 512, 1},
+        {"causal-transformer", Backbone::CausalTransformer, PeKind::Alibi, Task::Recency, 32, 20, 32, 1000,
+         10},
+    };
+    out << "== train (LibTorch intra-op threads: "
+        << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1")) << ", median of " << repeats
+        << "; peers: seed_train.py for the LSTM, pe_lab.py for the causal transformer)" << Qt::endl;
+    for (const TrainCase &c : cases)
+        benchTrainCase(c, peers, threads, repeats);
 }
 
 // Runs the event loop until `done()` holds or `timeoutMs` pass; returns done().
@@ -362,6 +426,7 @@ void benchUi() {
 } // namespace
 
 int main(int argc, char *argv[]) {
+    core::keepFreedMemory(); // as the app does at start-up, before any thread has its own malloc arena
     ui::prepareEnvironment(true);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(
