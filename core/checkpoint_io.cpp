@@ -80,6 +80,222 @@ c10::TypePtr guardedTypeParser(const std::string &text) {
     return torch::jit::Unpickler::defaultTypeParser(text);
 }
 
+// Bytes of argument after a pickle opcode: >= 0 fixed, -1 none known (refused), -2 one line,
+// -3 two lines, -(10 + k) a k-byte little-endian length followed by that many bytes.
+int pickleArgument(uchar op) {
+    switch (op) {
+    case '(':
+    case '.':
+    case '0':
+    case '1':
+    case '2':
+    case 'N':
+    case 'Q':
+    case 'R':
+    case 'a':
+    case 'b':
+    case 'd':
+    case '}':
+    case 'e':
+    case 'l':
+    case ']':
+    case 's':
+    case 't':
+    case ')':
+    case 'u':
+    case 0x81:
+    case 0x85:
+    case 0x86:
+    case 0x87:
+    case 0x88:
+    case 0x89:
+    case 0x8f:
+    case 0x90:
+    case 0x91:
+    case 0x93:
+    case 0x94:
+        return 0;
+    case 'K':
+    case 'h':
+    case 'q':
+    case 0x80:
+        return 1;
+    case 'M':
+        return 2;
+    case 'J':
+    case 'j':
+    case 'r':
+        return 4;
+    case 'G':
+    case 0x95:
+        return 8;
+    case 'F':
+    case 'I':
+    case 'L':
+    case 'P':
+    case 'S':
+    case 'V':
+    case 'g':
+    case 'p':
+        return -2;
+    case 'c':
+        return -3;
+    case 'U':
+    case 'C':
+    case 0x8c:
+    case 0x8a:
+        return -11;
+    case 'T':
+    case 'X':
+    case 'B':
+    case 0x8b:
+        return -14;
+    case 0x8d:
+    case 0x8e:
+        return -18;
+    default:
+        return -1;
+    }
+}
+
+// How an opcode changes the unpickler's stack: items it needs, and the net change; a MARK-based
+// opcode (needs the last mark) is marked with `toMark`.
+struct StackEffect {
+    int needs = 0;
+    int change = 1;
+    bool toMark = false;
+};
+
+StackEffect stackEffect(uchar op) {
+    switch (op) {
+    case '(':
+        return {0, 0, false}; // pushes a mark, handled by the caller
+    case '.':
+    case '0':
+        return {1, -1, false};
+    case '2':
+        return {1, 1, false};
+    case 'h':
+    case 'j':
+    case 'g':
+    case 'c':
+    case 'N':
+    case 'K':
+    case 'M':
+    case 'J':
+    case 'G':
+    case 'F':
+    case 'I':
+    case 'L':
+    case 'P':
+    case 'S':
+    case 'V':
+    case 'U':
+    case 'C':
+    case 0x8c:
+    case 0x8a:
+    case 'T':
+    case 'X':
+    case 'B':
+    case 0x8b:
+    case 0x8d:
+    case 0x8e:
+    case 0x88:
+    case 0x89:
+    case '}':
+    case ']':
+    case ')':
+    case 0x8f:
+        return {0, 1, false};
+    case 'q':
+    case 'r':
+    case 'p':
+    case 0x94:
+    case 'Q':
+    case 0x85:
+        return {1, 0, false};
+    case 'R':
+    case 'b':
+    case 'a':
+    case 0x81:
+    case 0x86:
+    case 0x93:
+        return {2, -1, false};
+    case 's':
+    case 0x87:
+        return {3, -2, false};
+    case 't':
+    case 'l':
+    case 'd':
+    case 0x91:
+        return {0, 1, true}; // pops to the mark, pushes the container
+    case 'e':
+    case 'u':
+    case 0x90:
+    case '1':
+        return {0, 0, true}; // pops to the mark into the item below it
+    default:
+        return {0, 0, false};
+    }
+}
+
+// Walks a pickle's opcodes without running them: every argument lies inside the record, no
+// opcode pops what is not there, and it ends in STOP. LibTorch's unpickler trusts the lengths
+// (a damaged one allocates gigabytes) and the stack (an empty one is undefined behaviour).
+QString checkPickle(const uchar *data, qint64 size) {
+    qint64 depth = 0;
+    std::vector<qint64> marks;
+    for (qint64 at = 0; at < size;) {
+        const uchar op = data[at++];
+        const int arg = pickleArgument(op);
+        if (arg == -1)
+            return QStringLiteral("it holds an unknown pickle opcode");
+        qint64 skip = arg;
+        if (arg <= -10) {
+            const int bytes = -arg - 10;
+            if (at + bytes > size)
+                return QStringLiteral("a pickle record is cut short");
+            quint64 length = 0;
+            for (int i = bytes - 1; i >= 0; --i)
+                length = (length << 8) | data[at + i];
+            if (length > quint64(size - at - bytes))
+                return QStringLiteral("a length in a pickle record runs past its end");
+            skip = bytes + qint64(length);
+        } else if (arg < 0) {
+            skip = 0;
+            for (int lines = arg == -3 ? 2 : 1; lines > 0; --lines) {
+                const void *nl = std::memchr(data + at + skip, '\n', size_t(size - at - skip));
+                if (!nl)
+                    return QStringLiteral("a pickle record is cut short");
+                skip = static_cast<const uchar *>(nl) - (data + at) + 1;
+            }
+        }
+        if (at + skip > size)
+            return QStringLiteral("a pickle record is cut short");
+        at += skip;
+        if (op == '(') {
+            marks.push_back(depth);
+            continue;
+        }
+        const StackEffect effect = stackEffect(op);
+        if (effect.toMark) {
+            if (marks.empty() || (effect.change == 0 && op != '1' && marks.back() < 1))
+                return QStringLiteral("a pickle record is malformed");
+            depth = marks.back() + effect.change;
+            marks.pop_back();
+        } else {
+            if (depth < effect.needs)
+                return QStringLiteral("a pickle record is malformed");
+            depth += effect.change;
+            if (!marks.empty() && depth < marks.back())
+                return QStringLiteral("a pickle record is malformed");
+        }
+        if (op == '.')
+            return depth == 0 ? QString() : QStringLiteral("a pickle record is malformed");
+    }
+    return QStringLiteral("a pickle record is cut short");
+}
+
 QByteArray sealDigest(const QByteArray &bytes, qint64 sealedSize) {
     return QCryptographicHash::hash(QByteArrayView(bytes.constData(), sealedSize), QCryptographicHash::Sha256)
         .toHex();
@@ -144,6 +360,8 @@ c10::IValue tensorValue(const torch::Tensor &t) {
 c10::IValue adamValue(const CheckpointState &s) {
     GenericDict state(c10::IntType::get(), c10::AnyType::get());
     for (size_t i = 0; i < s.adam.size(); ++i) {
+        if (!s.adam[i].expAvg.defined())
+            continue; // a parameter Adam has not updated has no entry, as in PyTorch
         GenericDict slot(c10::StringType::get(), c10::AnyType::get());
         slot.insert("step", int64_t(s.adam[i].step));
         slot.insert("exp_avg", tensorValue(s.adam[i].expAvg));
@@ -203,14 +421,22 @@ QByteArray encodeCheckpoint(const CheckpointState &s) {
 }
 
 bool hasCheckpointChecksum(const QByteArray &bytes) {
+    // Any one of: the seal's prefix where it belongs, or an end record announcing a seal-sized
+    // comment within the last bytes (also when the seal is cut short), marks the new format, so
+    // one damaged byte or a truncated end cannot pass it off as another format.
     const qsizetype sealed = bytes.size() - kSealSize;
-    if (sealed < kEndRecordSize)
-        return false;
-    // Either half of the seal marks the new format, so one damaged byte cannot hide it.
-    const bool lengthMatches =
-        uchar(bytes[sealed - 2]) == (kSealSize & 0xff) && uchar(bytes[sealed - 1]) == 0;
-    return bytes.mid(sealed).startsWith(kSealPrefix) ||
-           (bytes.mid(sealed - kEndRecordSize, 4) == "PK\x05\x06" && lengthMatches);
+    if (sealed >= kEndRecordSize && bytes.mid(sealed).startsWith(kSealPrefix))
+        return true;
+    const QByteArray tail = bytes.right(kEndRecordSize + kSealSize);
+    for (qsizetype at = tail.lastIndexOf("PK\x05\x06"); at >= 0;
+         at = tail.lastIndexOf("PK\x05\x06", at - 1)) {
+        if (at + kEndRecordSize <= tail.size() && uchar(tail[at + kEndRecordSize - 2]) == kSealSize &&
+            tail[at + kEndRecordSize - 1] == 0)
+            return true;
+        if (at == 0)
+            break;
+    }
+    return false;
 }
 
 namespace {
@@ -226,8 +452,25 @@ QString verifySeal(const QByteArray &bytes) {
     return {};
 }
 
+// Every pickle record of a zip archive passes checkPickle(); empty string or the reason.
+QString checkPickleRecords(caffe2::serialize::PyTorchStreamReader &reader) {
+    for (const std::string &name : reader.getAllRecords()) {
+        if (name.size() < 3 || name.compare(name.size() - 3, 3, "pkl") != 0)
+            continue;
+        const auto record = reader.getRecord(name);
+        const QString why =
+            checkPickle(static_cast<const uchar *>(std::get<0>(record).get()), qint64(std::get<1>(record)));
+        if (!why.isEmpty())
+            return why;
+    }
+    return {};
+}
+
 c10::IValue unpickle(const QByteArray &bytes) {
     caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedReader>(bytes));
+    const QString why = checkPickleRecords(reader);
+    if (!why.isEmpty())
+        throw std::runtime_error(why.toStdString());
     // What torch::pickle_load does, with the type annotations bounded.
     return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader,
                                              guardedTypeParser);
@@ -406,6 +649,9 @@ QString decodeCheckpoint(const QByteArray &bytes, CheckpointState *s) {
 
 QString checkLegacyCode(const QByteArray &bytes) {
     caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedReader>(bytes));
+    const QString why = checkPickleRecords(reader);
+    if (!why.isEmpty())
+        return why;
     for (const std::string &name : reader.getAllRecords()) {
         if (name.find("code/") == std::string::npos)
             continue;

@@ -66,8 +66,9 @@ bool hasCheckpointChecksum(const QByteArray &bytes);
 QString decodeCheckpoint(const QByteArray &bytes, CheckpointState *state);
 // Parses and validates a checkpoint's settings text; empty string or the reason.
 QString readCheckpointSettings(const std::string &text, TrainConfig *config);
-// Refuses a zip whose embedded TorchScript could exhaust the parser's stack (deep nesting) before a
-// legacy checkpoint is compiled; empty string or the reason.
+// Refuses a legacy (TorchScript) checkpoint before LibTorch reads it when a pickle in it is
+// malformed (a length past its end, a pop from an empty stack) or its embedded code could exhaust
+// the parser's stack (deep nesting); empty string or the reason.
 QString checkLegacyCode(const QByteArray &bytes);
 
 // Checks a state against the model its settings build (`layout`), the table its settings give
