@@ -2,6 +2,8 @@
 
 #include <QSaveFile>
 
+#include <cstring>
+
 namespace posenc::core {
 
 QString writeFileAtomically(const QString &path, const QByteArray &bytes) {
@@ -11,6 +13,10 @@ QString writeFileAtomically(const QString &path, const QByteArray &bytes) {
     if (file.write(bytes) != bytes.size() || !file.commit())
         return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
     return {};
+}
+
+QString osErrorText(int error) {
+    return QString::fromLocal8Bit(std::strerror(error));
 }
 
 QString firstLine(const char *what) {

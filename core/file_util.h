@@ -10,6 +10,9 @@ namespace posenc::core {
 // save never leaves half a file and never clobbers a good one. Empty string or the reason.
 QString writeFileAtomically(const QString &path, const QByteArray &bytes);
 
+// The operating system's text for an errno value, e.g. "No space left on device".
+QString osErrorText(int error);
+
 // The first line of an exception's text: LibTorch appends a C++ backtrace no user needs.
 QString firstLine(const char *what);
 

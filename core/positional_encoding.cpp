@@ -35,6 +35,8 @@ torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double bas
 }
 
 PeTable toPeTable(const torch::Tensor &table) {
+    if (!table.defined() || table.dim() != 2)
+        return {}; // callers check shapes first; an empty table is drawn as nothing
     const auto t = table.detach().to(torch::kFloat32).contiguous();
     PeTable out;
     out.rows = int(t.size(0));

@@ -17,7 +17,7 @@ namespace posenc::core {
 torch::Tensor positionalEncoding(PeKind kind, int maxLen, int dModel, double base,
                                  c10::optional<at::Generator> generator = c10::nullopt);
 
-// A [max_len, d_model] float tensor as plain values for the views and CSV export.
+// A [max_len, d_model] float tensor as plain values for the views and CSV export (empty unless 2-D).
 PeTable toPeTable(const torch::Tensor &table);
 
 // Adds the encoding of positions 0..seq_len-1 to a [batch, seq_len, d_model] input.

@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include "checkpoint_io.h"
 #include "cpu_runtime.h"
 #include "dataset.h"
 #include "file_util.h"
@@ -12,19 +13,15 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
-#include <sstream>
 
 namespace posenc::core {
 
 namespace {
-constexpr const char *kCheckpointFormat = "posenc-studio-checkpoint-1";
+// The TorchScript-archive checkpoints written before the pickled format; still read.
+constexpr const char *kLegacyFormat = "posenc-studio-checkpoint-1";
 constexpr int kEvalChunk = 1024;
 constexpr qint64 kEvalScoreBudget = qint64(1) << 24; // attention scores per evaluation chunk (64 MB)
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-QString fromStd(const std::string &s) {
-    return QString::fromStdString(s);
-}
 
 QString torchMessage(const std::exception &e) {
     return firstLine(e.what());
@@ -117,6 +114,88 @@ struct Trainer::Impl {
         }
         return result;
     }
+
+    // What a checkpoint holds of this run (tensors shared, not copied; hold stepMutex).
+    CheckpointState snapshot() const {
+        CheckpointState s;
+        s.config = config;
+        s.epochsDone = epochsDone;
+        s.steps = steps;
+        s.nextBatch = nextBatch;
+        s.lastTrainLoss = lastTrain;
+        s.lastValLoss = lastVal;
+        s.epochLossSum = epochLossSum;
+        s.shuffleRng = shuffleGen.get_state();
+        s.order = order;
+        for (const auto &p : model->named_parameters())
+            s.model.emplace_back(p.key(), p.value().detach());
+        for (const auto &b : model->named_buffers())
+            s.model.emplace_back(b.key(), b.value());
+        s.parameterCount = qint64(model->parameters().size());
+        const auto &options =
+            static_cast<const torch::optim::AdamOptions &>(optimizer->param_groups()[0].options());
+        s.lr = options.lr();
+        s.beta1 = std::get<0>(options.betas());
+        s.beta2 = std::get<1>(options.betas());
+        s.eps = options.eps();
+        s.weightDecay = options.weight_decay();
+        const auto params = model->parameters();
+        for (size_t i = 0; i < params.size(); ++i) {
+            const auto it = optimizer->state().find(c10::guts::to_string(params[i].unsafeGetTensorImpl()));
+            if (it == optimizer->state().end())
+                continue;
+            s.adam.resize(params.size());
+            const auto &adam = static_cast<const torch::optim::AdamParamState &>(*it->second);
+            s.adam[i] = {adam.step(), adam.exp_avg(), adam.exp_avg_sq()};
+        }
+        return s;
+    }
+
+    // Every parameter and buffer of the model as built from the settings.
+    std::vector<TensorSpec> layout() const {
+        std::vector<TensorSpec> out;
+        for (const auto &p : model->named_parameters())
+            out.push_back({p.key(), p.value().sizes().vec(), true});
+        for (const auto &b : model->named_buffers())
+            out.push_back({b.key(), b.value().sizes().vec(), false});
+        return out;
+    }
+
+    // Builds the run from a checkpoint's settings and, once every check passes, takes its state.
+    // The fixed PE table stays the one build() computed from the settings.
+    QString restore(const CheckpointState &s) {
+        build(s.config);
+        const auto &pe = model->positional_encoding;
+        const torch::Tensor fixedTable =
+            s.config.encoding.kind == PeKind::Learned ? torch::Tensor() : pe->table();
+        const QString why = checkCheckpoint(s, layout(), fixedTable, shuffleGen.get_state().numel());
+        if (!why.isEmpty())
+            return why;
+        torch::NoGradGuard noGrad;
+        const auto params = model->parameters();
+        for (size_t i = 0; i < params.size(); ++i)
+            params[i].copy_(s.model[i].second);
+        optimizer->state().clear();
+        for (size_t i = 0; i < s.adam.size(); ++i) {
+            auto slot = std::make_unique<torch::optim::AdamParamState>();
+            slot->step(s.adam[i].step);
+            slot->exp_avg(s.adam[i].expAvg.clone());
+            slot->exp_avg_sq(s.adam[i].expAvgSq.clone());
+            optimizer->state()[c10::guts::to_string(params[i].unsafeGetTensorImpl())] = std::move(slot);
+        }
+        shuffleGen.set_state(s.shuffleRng);
+        epochsDone = int(s.epochsDone);
+        steps = s.steps;
+        nextBatch = int(s.nextBatch);
+        lastTrain = s.lastTrainLoss;
+        lastVal = s.lastValLoss;
+        epochLossSum = s.epochLossSum;
+        order = s.order.defined() ? s.order.clone() : torch::Tensor();
+        return {};
+    }
+
+    static QString readLegacy(const QByteArray &bytes, CheckpointState *s);
+    static QString readLegacyCounters(torch::serialize::InputArchive &archive, CheckpointState *s);
 };
 
 Trainer::Trainer() : d(std::make_unique<Impl>()) {}
@@ -299,106 +378,120 @@ PeTable Trainer::peTable() const {
 }
 
 QString Trainer::saveCheckpoint(const QString &path) const {
+    QByteArray bytes;
     try {
         std::lock_guard<std::mutex> lock(d->stepMutex);
-        torch::serialize::OutputArchive archive;
-        archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
-        archive.write("config", c10::IValue(toText(d->config).toStdString()));
-        archive.write("epochs_done", c10::IValue(int64_t(d->epochsDone)));
-        archive.write("steps", c10::IValue(int64_t(d->steps)));
-        archive.write("last_train_loss", c10::IValue(d->lastTrain));
-        archive.write("last_val_loss", c10::IValue(d->lastVal));
-        archive.write("shuffle_rng", d->shuffleGen.get_state());
-        archive.write("next_batch", c10::IValue(int64_t(d->nextBatch)));
-        archive.write("epoch_loss_sum", c10::IValue(d->epochLossSum));
-        if (d->order.defined())
-            archive.write("epoch_order", d->order);
-        torch::serialize::OutputArchive modelArchive, optimArchive;
-        d->model->save(modelArchive);
-        d->optimizer->save(optimArchive);
-        archive.write("model", modelArchive);
-        archive.write("optimizer", optimArchive);
-        std::ostringstream bytes;
-        archive.save_to(bytes);
-        const std::string data = bytes.str();
-        return writeFileAtomically(path, QByteArray(data.data(), qsizetype(data.size())));
+        bytes = encodeCheckpoint(d->snapshot());
     } catch (const std::exception &e) {
         return QStringLiteral("Cannot save checkpoint %1: %2").arg(path, torchMessage(e));
     }
+    return writeFileAtomically(path, bytes);
 }
 
-std::unique_ptr<Trainer> Trainer::loadCheckpoint(const QString &path, QString *error) {
-    const auto fail = [&](const QString &why) -> std::unique_ptr<Trainer> {
-        if (error)
-            *error = QStringLiteral("Cannot load checkpoint %1: %2").arg(path, why);
-        return nullptr;
+// The counters of a legacy archive, each checked for its type before use.
+QString Trainer::Impl::readLegacyCounters(torch::serialize::InputArchive &archive, CheckpointState *s) {
+    const auto integer = [&](const char *key, qint64 *out) {
+        c10::IValue v;
+        const bool ok = archive.try_read(key, v) && v.isInt();
+        *out = ok ? v.toInt() : 0;
+        return ok;
     };
-    QFile file(path);
-    if (!file.exists())
-        return fail(QStringLiteral("the file does not exist"));
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(file.errorString());
-    const QByteArray bytes = file.readAll();
-    if (bytes.isEmpty())
-        return fail(QStringLiteral("the file is empty"));
+    const auto real = [&](const char *key, double *out) {
+        c10::IValue v;
+        const bool ok = archive.try_read(key, v) && v.isDouble();
+        *out = ok ? v.toDouble() : 0;
+        return ok;
+    };
+    if (!integer("epochs_done", &s->epochsDone) || !integer("steps", &s->steps) ||
+        !integer("next_batch", &s->nextBatch) || !real("last_train_loss", &s->lastTrainLoss) ||
+        !real("last_val_loss", &s->lastValLoss) || !real("epoch_loss_sum", &s->epochLossSum) ||
+        !archive.try_read("shuffle_rng", s->shuffleRng))
+        return QStringLiteral("its epoch position is missing or unreadable");
+    s->order = torch::Tensor();
+    if (s->nextBatch > 0 && !archive.try_read("epoch_order", s->order))
+        return QStringLiteral("it stopped mid-epoch but has no sample order");
+    return {};
+}
+
+// A checkpoint in the TorchScript-archive format: its embedded code is bounded before LibTorch
+// compiles it; then it is read into a scratch run and checked like the current format.
+QString Trainer::Impl::readLegacy(const QByteArray &bytes, CheckpointState *s) {
+    QString why = checkLegacyCode(bytes);
+    if (!why.isEmpty())
+        return why;
+    torch::serialize::InputArchive archive;
     try {
-        torch::serialize::InputArchive archive;
         archive.load_from(bytes.constData(), size_t(bytes.size()));
-        c10::IValue value;
-        if (!archive.try_read("format", value) || !value.isString() ||
-            value.toStringRef() != kCheckpointFormat)
-            return fail(QStringLiteral("it is not a PosEnc Studio checkpoint"));
-        TrainConfig config;
-        QString why;
-        if (!archive.try_read("config", value) || !value.isString() ||
-            !fromText(fromStd(value.toStringRef()), &config, &why))
-            return fail(QStringLiteral("its settings are unreadable (%1)").arg(why));
-        const QStringList problems = validate(config);
-        if (!problems.isEmpty())
-            return fail(
-                QStringLiteral("its settings are invalid: %1").arg(problems.join(QStringLiteral("; "))));
-        std::unique_ptr<Trainer> t(new Trainer);
-        t->d->build(config);
-        torch::serialize::InputArchive modelArchive, optimArchive;
-        if (!archive.try_read("model", modelArchive) || !archive.try_read("optimizer", optimArchive))
-            return fail(QStringLiteral("the model or optimiser state is missing"));
-        try {
-            t->d->model->load(modelArchive);
-        } catch (const std::exception &e) {
-            return fail(
-                QStringLiteral("the saved model does not match its settings (%1)").arg(torchMessage(e)));
-        }
-        t->d->optimizer->load(optimArchive);
-        archive.read("epochs_done", value);
-        t->d->epochsDone = int(value.toInt());
-        archive.read("steps", value);
-        t->d->steps = value.toInt();
-        archive.read("last_train_loss", value);
-        t->d->lastTrain = value.toDouble();
-        archive.read("last_val_loss", value);
-        t->d->lastVal = value.toDouble();
-        torch::Tensor rng;
-        archive.read("shuffle_rng", rng);
-        t->d->shuffleGen.set_state(rng);
-        archive.read("next_batch", value);
-        t->d->nextBatch = int(value.toInt());
-        archive.read("epoch_loss_sum", value);
-        t->d->epochLossSum = value.toDouble();
-        if (t->d->nextBatch > 0)
-            archive.read("epoch_order", t->d->order);
-        if (t->d->epochsDone < 0 || t->d->epochsDone > config.epochs || t->d->steps < 0 ||
-            t->d->nextBatch < 0 || t->d->nextBatch >= t->d->batchesPerEpoch() ||
-            (t->d->order.defined() && t->d->order.numel() != config.numSamples))
-            return fail(QStringLiteral("its epoch position is out of range"));
-        return t;
-    } catch (const std::exception &e) {
+    } catch (const c10::Error &e) {
         // A complete zip archive without the archive's records is another PyTorch file.
-        const QString why = torchMessage(e);
-        if (bytes.startsWith("PK\x03\x04") && why.contains(QLatin1String("constants.pkl")))
-            return fail(QStringLiteral(
-                "it is not a PosEnc Studio checkpoint (a state_dict or another PyTorch file?)"));
-        return fail(QStringLiteral("the file is truncated or corrupt (%1)").arg(why));
+        if (QString::fromUtf8(e.what()).contains(QLatin1String("constants.pkl")))
+            return QStringLiteral(
+                "it is not a PosEnc Studio checkpoint (a state_dict or another PyTorch file?)");
+        throw;
     }
+    c10::IValue value;
+    if (!archive.try_read("format", value) || !value.isString() || value.toStringRef() != kLegacyFormat)
+        return QStringLiteral("it is not a PosEnc Studio checkpoint");
+    if (!archive.try_read("config", value) || !value.isString())
+        return QStringLiteral("its settings are missing");
+    TrainConfig config;
+    why = readCheckpointSettings(value.toStringRef(), &config);
+    if (!why.isEmpty())
+        return why;
+    Impl scratch;
+    scratch.build(config);
+    torch::serialize::InputArchive modelArchive, optimArchive;
+    if (!archive.try_read("model", modelArchive) || !archive.try_read("optimizer", optimArchive))
+        return QStringLiteral("the model or optimiser state is missing");
+    scratch.model->load(modelArchive);
+    scratch.optimizer->load(optimArchive);
+    *s = scratch.snapshot();
+    return readLegacyCounters(archive, s);
+}
+
+namespace {
+// The whole file, read without trusting it, in whichever format it is.
+QString readCheckpointState(const QString &path, CheckpointState *s,
+                            QString (*readLegacy)(const QByteArray &, CheckpointState *)) {
+    QByteArray bytes;
+    const QString why = readRegularFile(path, maxCheckpointBytes(), &bytes);
+    if (!why.isEmpty())
+        return why;
+    if (hasCheckpointChecksum(bytes))
+        return decodeCheckpoint(bytes, s);
+    if (!bytes.startsWith("PK\x03\x04"))
+        return QStringLiteral("the file is truncated or corrupt (it is not a checkpoint archive)");
+    return readLegacy(bytes, s);
+}
+
+QString loadFailure(const std::exception &e) {
+    const QString why = torchMessage(e);
+    if (why.contains(QLatin1String("not enough memory")))
+        return QStringLiteral("there is not enough memory to load it");
+    return QStringLiteral("the file is truncated or corrupt (%1)").arg(why);
+}
+} // namespace
+
+std::unique_ptr<Trainer> Trainer::loadCheckpoint(const QString &path, QString *error) {
+    std::unique_ptr<Trainer> t;
+    QString why;
+    try {
+        CheckpointState state;
+        why = readCheckpointState(path, &state, &Impl::readLegacy);
+        if (why.isEmpty()) {
+            t.reset(new Trainer);
+            why = t->d->restore(state);
+        }
+    } catch (const std::bad_alloc &) {
+        why = QStringLiteral("there is not enough memory to load it");
+    } catch (const std::exception &e) {
+        why = loadFailure(e);
+    }
+    if (why.isEmpty())
+        return t;
+    if (error)
+        *error = QStringLiteral("Cannot load checkpoint %1: %2").arg(path, printableReason(why));
+    return nullptr;
 }
 
 QString Trainer::exportStateDict(const QString &path) const {

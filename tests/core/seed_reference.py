@@ -3,6 +3,11 @@
 #   seed_reference.py train SEED            -> one line per epoch: the seed's mean train loss
 #   seed_reference.py predict STATE_DICT D  -> load_state_dict(strict) into the seed's model with
 #                                              hidden_dim D, then predictions for randn(4,20,10) of seed 123
+#   seed_reference.py checkpoint CKPT D     -> torch.load of the app's checkpoint.pt; its model into the
+#                                              seed's model, its optimizer state into torch.optim.Adam;
+#                                              prints: model tensors, Adam states, Adam step, epochs done,
+#                                              1 if format and config are found, sum of the first exp_avg,
+#                                              then the 4 predictions as for predict
 import sys
 import torch
 import torch.nn as nn
@@ -71,6 +76,14 @@ def train_model(model, dataloader, criterion, optimizer, epochs=10):
         print(repr(total_loss / len(dataloader)))
 
 
+def predict(model):
+    model.eval()
+    torch.manual_seed(123)
+    with torch.no_grad():
+        for y in model(torch.randn(4, 20, 10)).view(-1).tolist():
+            print(repr(y))
+
+
 def main():
     torch.set_num_threads(1)
     if sys.argv[1] == "train":
@@ -84,11 +97,23 @@ def main():
     elif sys.argv[1] == "predict":
         model = SimpleTransformerModel(input_dim=10, hidden_dim=int(sys.argv[3]), output_dim=1)
         model.load_state_dict(torch.load(sys.argv[2]))  # strict: every key, no extra
-        model.eval()
-        torch.manual_seed(123)
-        with torch.no_grad():
-            for y in model(torch.randn(4, 20, 10)).view(-1).tolist():
-                print(repr(y))
+        predict(model)
+    elif sys.argv[1] == "checkpoint":
+        ckpt = torch.load(sys.argv[2])
+        model = SimpleTransformerModel(input_dim=10, hidden_dim=int(sys.argv[3]), output_dim=1)
+        state = dict(ckpt["model"])
+        del state["positional_encoding.pe"]  # the seed keeps its fixed table outside its state_dict
+        model.load_state_dict(state)  # strict: every key, no extra
+        optimizer = optim.Adam(model.parameters(), lr=0.001)
+        optimizer.load_state_dict(ckpt["optimizer"])
+        loaded = optimizer.state_dict()["state"]
+        print(len(ckpt["model"]))
+        print(len(loaded))
+        print(int(loaded[0]["step"]))
+        print(ckpt["epochs_done"])
+        print(1 if ckpt["format"] == "posenc-studio-checkpoint-2" and "d_model=32;" in ckpt["config"] else 0)
+        print(repr(float(loaded[0]["exp_avg"].double().sum())))
+        predict(model)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // Checkpoints resume a run exactly; bad files give clear errors; the exported state_dict loads
 // into the seed's own Python model and predicts what the C++ model predicts.
 
+#include "checkpoint_io.h"
 #include "model.h"
 #include "python_reference.h"
 #include "trainer.h"
@@ -138,6 +139,36 @@ private Q_SLOTS:
                 std::abs(y[i].item<double>() - python[i]) < 1e-5,
                 qPrintable(
                     QStringLiteral("%1: C++ %2, Python %3").arg(i).arg(y[i].item<double>()).arg(python[i])));
+    }
+
+    void checkpointLoadsInPython() {
+        POSENC_SKIP_WITHOUT_PYTHON_TORCH();
+        QString error;
+        auto t = Trainer::create(smallConfig(), &error);
+        trainLosses(*t, 10); // 2 epochs and 2 batches
+        QCOMPARE(t->saveCheckpoint(path("py.pt")), QString());
+        QFile file(path("py.pt"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        CheckpointState state;
+        QCOMPARE(decodeCheckpoint(file.readAll(), &state), QString());
+        const QVector<double> python = posenc::testing::runSeedReference(
+            {QStringLiteral("checkpoint"), path("py.pt"), QStringLiteral("32")}, &error);
+        QVERIFY2(python.size() == 10, qPrintable(error));
+        QCOMPARE(python[0], 9.0); // 8 parameters and the fixed table
+        QCOMPARE(python[1], 8.0); // Adam state for every parameter
+        QCOMPARE(python[2], 10.0);
+        QCOMPARE(python[3], 2.0);
+        QCOMPARE(python[4], 1.0); // format and config found
+        QVERIFY(std::abs(python[5] - state.adam[0].expAvg.to(torch::kFloat64).sum().item<double>()) < 1e-9);
+        SequenceModel model(10, smallConfig().encoding, 1, 0);
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < size_t(state.parameterCount); ++i)
+            model->parameters()[i].copy_(state.model[i].second);
+        model->eval();
+        const auto x = torch::randn({4, 20, 10}, at::make_generator<at::CPUGeneratorImpl>(123));
+        const auto y = model->forward(x).view(-1);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(std::abs(y[i].item<double>() - python[6 + i]) < 1e-5);
     }
 
     void trainersStateDictIsAccepted() {
