@@ -1,11 +1,13 @@
 #include "main_window.h"
 
+#include "about_dialog.h"
 #include "curves_view.h"
 #include "heatmap_view.h"
 #include "loss_view.h"
 #include "pe_table.h"
 #include "plot_export.h"
 #include "settings_panel.h"
+#include "trainer.h"
 
 #include <QAction>
 #include <QApplication>
@@ -58,6 +60,7 @@ void setTip(QAction *action, const QString &tip) {
 
 MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMainWindow(parent) {
     setWindowTitle(tr("PosEnc Studio"));
+    setWindowIcon(appIcon());
     m_controller = new core::TrainingController(this);
 
     m_settings = new SettingsPanel;
@@ -242,13 +245,12 @@ void MainWindow::createActions() {
                "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
                "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
     });
-    add(help, tr("&About PosEnc Studio"), {}, tr("Version and credits"), [this] {
-        QMessageBox::about(this, tr("About PosEnc Studio"),
-                           tr("<b>PosEnc Studio %1</b><p>See positional encodings and train the seed "
-                              "notebook's model (embedding, PE, LSTM, linear) with them.</p>"
-                              "<p>Qt %2 · LibTorch · QCustomPlot</p>")
-                               .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
-    });
+    add(help, tr("&About PosEnc Studio"), {}, tr("Version, LibTorch and Qt versions, training threads"),
+        [this] {
+            auto *about = new AboutDialog(core::recommendedThreads(m_settings->config()), this);
+            about->setAttribute(Qt::WA_DeleteOnClose);
+            about->open();
+        });
 
     bar->addAction(m_startPause);
     bar->addAction(m_stop);
