@@ -6,6 +6,7 @@
 #include "loss_view.h"
 #include "pe_table.h"
 #include "plot_export.h"
+#include "recent_files.h"
 #include "settings_panel.h"
 #include "trainer.h"
 
@@ -42,6 +43,7 @@ const QString kSplitHKey = QStringLiteral("window/splitH");
 const QString kDirKey = QStringLiteral("window/lastDir");
 const QString kLogKey = QStringLiteral("loss/log");
 const QString kSmoothKey = QStringLiteral("loss/smoothing");
+const QString kRecentKey = QStringLiteral("files/recentCheckpoints");
 
 QString formatEta(double seconds) {
     if (seconds < 0 || !std::isfinite(seconds))
@@ -210,6 +212,7 @@ void MainWindow::createActions() {
             if (!path.isEmpty())
                 report(tr("Load failed"), loadCheckpoint(path), QString());
         });
+    createRecentMenu(file);
     add(file, tr("Export PyTorch &state_dict…"), {},
         tr("Save the weights for torch.load and load_state_dict"), [this] {
             const QString path = askPath(tr("Export state_dict"), QStringLiteral("state_dict.pt"),
@@ -534,7 +537,19 @@ void MainWindow::exportViewInteractive(View view) {
 }
 
 QString MainWindow::saveCheckpoint(const QString &path) {
-    return m_controller->saveCheckpoint(path);
+    const QString error = m_controller->saveCheckpoint(path);
+    if (error.isEmpty())
+        m_recent->add(path);
+    return error;
+}
+
+void MainWindow::createRecentMenu(QMenu *file) {
+    m_recent = new RecentFiles(kRecentKey, file);
+    connect(m_recent, &RecentFiles::chosen, this,
+            [this](const QString &path) { report(tr("Load failed"), loadCheckpoint(path), QString()); });
+    connect(m_recent, &RecentFiles::missing, this, [this](const QString &path) {
+        statusBar()->showMessage(tr("%1 no longer exists; removed from Open Recent").arg(path));
+    });
 }
 
 QString MainWindow::exportStateDict(const QString &path) {
@@ -547,6 +562,7 @@ QString MainWindow::loadCheckpoint(const QString &path) {
     const QString error = m_controller->loadCheckpoint(path, &config, &epochs);
     if (!error.isEmpty())
         return error; // the settings and the plots stay as they were
+    m_recent->add(path);
     m_settings->setConfig(config);
     m_loadedConfig = m_settings->config(); // as the fields hold it, to compare later edits with
     m_loadedRun = true;

@@ -14,6 +14,7 @@
 class QAction;
 class QCustomPlot;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QSplitter;
 class QTimer;
@@ -23,6 +24,7 @@ namespace posenc::ui {
 class CurvesView;
 class HeatmapView;
 class LossView;
+class RecentFiles;
 class SettingsPanel;
 
 class MainWindow : public QMainWindow {
@@ -62,6 +64,8 @@ protected:
 private:
     void createActions();
     void createStatusBar();
+    // File > Open Recent: loads a remembered checkpoint, or notes in the status bar that it is gone.
+    void createRecentMenu(QMenu *file);
     void restoreSettings(const core::CliOptions &options);
     void saveSettings() const;
 
@@ -92,6 +96,7 @@ private:
     QSplitter *m_horizontal = nullptr;
     core::TrainingController *m_controller = nullptr;
     QTimer *m_encodingTimer = nullptr; // coalesces PE redraws while a slider is dragged
+    RecentFiles *m_recent = nullptr;   // checkpoints saved or loaded, for File > Open Recent
 
     QAction *m_startPause = nullptr;
     QAction *m_stop = nullptr;
