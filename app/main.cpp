@@ -1,5 +1,6 @@
 // PosEnc Studio: the window, or a --headless training run. Everything else lives in core/ and ui/.
 
+#include "about_dialog.h"
 #include "cli_options.h"
 #include "cpu_runtime.h"
 #include "headless_run.h"
@@ -61,6 +62,9 @@ int main(int argc, char *argv[]) {
     QApplication app(argc, argv);
     if (options.headless)
         return posenc::ui::runHeadless(options, out, err);
+    // The icon for every window and dialog; the desktop file names the app to the desktop (Wayland app id).
+    QApplication::setWindowIcon(posenc::ui::appIcon());
+    QGuiApplication::setDesktopFileName(QStringLiteral("posenc-studio"));
     posenc::ui::MainWindow window(options);
     window.show();
     return QApplication::exec();

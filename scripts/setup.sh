@@ -7,7 +7,8 @@ BUILD="$ROOT/build"
 
 # Debian packages the build, the tests and the screenshots need.
 PACKAGES=(cmake g++ make qt6-base-dev qt6-svg-dev libtorch-dev libqcustomplot-dev libopenblas0-pthread
-          libgl1-mesa-dev fonts-dejavu-core xvfb xauth python3-torch python3-matplotlib)
+          libgl1-mesa-dev fonts-dejavu-core xvfb xauth python3-torch python3-matplotlib
+          desktop-file-utils appstream)
 
 install_missing() {
   local missing=()

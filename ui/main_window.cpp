@@ -1,11 +1,14 @@
 #include "main_window.h"
 
+#include "about_dialog.h"
 #include "curves_view.h"
 #include "heatmap_view.h"
 #include "loss_view.h"
 #include "pe_table.h"
 #include "plot_export.h"
+#include "recent_files.h"
 #include "settings_panel.h"
+#include "trainer.h"
 
 #include <QAbstractSpinBox>
 #include <QAction>
@@ -45,6 +48,7 @@ const QString kLogKey = QStringLiteral("loss/log");
 const QString kSmoothKey = QStringLiteral("loss/smoothing");
 // Typing a number waits this long for the next keystroke, so 5, 51, 512 computes 512 only.
 constexpr int kTypingPauseMs = 300;
+const QString kRecentKey = QStringLiteral("files/recentCheckpoints");
 
 QString formatEta(double seconds) {
     if (seconds < 0 || !std::isfinite(seconds))
@@ -63,6 +67,7 @@ void setTip(QAction *action, const QString &tip) {
 
 MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMainWindow(parent) {
     setWindowTitle(tr("PosEnc Studio"));
+    setWindowIcon(appIcon());
     m_controller = new core::TrainingController(this);
 
     m_settings = new SettingsPanel;
@@ -216,6 +221,7 @@ void MainWindow::createActions() {
             if (!path.isEmpty())
                 report(tr("Load failed"), loadCheckpoint(path), QString());
         });
+    createRecentMenu(file);
     add(file, tr("Export PyTorch &state_dict…"), {},
         tr("Save the weights for torch.load and load_state_dict"), [this] {
             const QString path = askPath(tr("Export state_dict"), QStringLiteral("state_dict.pt"),
@@ -251,13 +257,12 @@ void MainWindow::createActions() {
                "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
                "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
     });
-    add(help, tr("&About PosEnc Studio"), {}, tr("Version and credits"), [this] {
-        QMessageBox::about(this, tr("About PosEnc Studio"),
-                           tr("<b>PosEnc Studio %1</b><p>See positional encodings and train the seed "
-                              "notebook's model (embedding, PE, LSTM, linear) with them.</p>"
-                              "<p>Qt %2 · LibTorch · QCustomPlot</p>")
-                               .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
-    });
+    add(help, tr("&About PosEnc Studio"), {}, tr("Version, LibTorch and Qt versions, training threads"),
+        [this] {
+            auto *about = new AboutDialog(core::recommendedThreads(m_settings->config()), this);
+            about->setAttribute(Qt::WA_DeleteOnClose);
+            about->open();
+        });
 
     bar->addAction(m_startPause);
     bar->addAction(m_stop);
@@ -596,9 +601,20 @@ void MainWindow::exportViewInteractive(View view) {
 
 QString MainWindow::saveCheckpoint(const QString &path) {
     const QString error = m_controller->saveCheckpoint(path);
-    if (error.isEmpty())
+    if (error.isEmpty()) {
         m_unsaved = false;
+        m_recent->add(path);
+    }
     return error;
+}
+
+void MainWindow::createRecentMenu(QMenu *file) {
+    m_recent = new RecentFiles(kRecentKey, file);
+    connect(m_recent, &RecentFiles::chosen, this,
+            [this](const QString &path) { report(tr("Load failed"), loadCheckpoint(path), QString()); });
+    connect(m_recent, &RecentFiles::missing, this, [this](const QString &path) {
+        statusBar()->showMessage(tr("%1 no longer exists; removed from Open Recent").arg(path));
+    });
 }
 
 QString MainWindow::exportStateDict(const QString &path) {
@@ -611,6 +627,7 @@ QString MainWindow::loadCheckpoint(const QString &path) {
     const QString error = m_controller->loadCheckpoint(path, &config, &epochs);
     if (!error.isEmpty())
         return error; // the settings and the plots stay as they were
+    m_recent->add(path);
     m_settings->setConfig(config);
     m_loadedConfig = m_settings->config(); // as the fields hold it, to compare later edits with
     m_loadedRun = true;

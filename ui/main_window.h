@@ -15,6 +15,7 @@
 class QAction;
 class QCustomPlot;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QSplitter;
 class QTimer;
@@ -24,6 +25,7 @@ namespace posenc::ui {
 class CurvesView;
 class HeatmapView;
 class LossView;
+class RecentFiles;
 class SettingsPanel;
 
 class MainWindow : public QMainWindow {
@@ -66,6 +68,8 @@ private:
     bool confirmQuit();
     void createActions();
     void createStatusBar();
+    // File > Open Recent: loads a remembered checkpoint, or notes in the status bar that it is gone.
+    void createRecentMenu(QMenu *file);
     void restoreSettings(const core::CliOptions &options);
     void saveSettings() const;
 
@@ -100,6 +104,7 @@ private:
     core::TrainingController *m_controller = nullptr;
     QTimer *m_encodingTimer = nullptr;         // coalesces PE redraws while a slider is dragged
     core::PeTableComputer *m_tables = nullptr; // computes the shown PE table off the GUI thread
+    RecentFiles *m_recent = nullptr;           // checkpoints saved or loaded, for File > Open Recent
 
     QAction *m_startPause = nullptr;
     QAction *m_stop = nullptr;

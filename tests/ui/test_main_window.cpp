@@ -137,6 +137,7 @@ private Q_SLOTS:
     void checkpointThroughWindow();
     void learnedTableIsShownAndExportedAsTrained();
     void loadGarbageCheckpoint();
+    void openRecentCheckpoints();
     void shortcuts();
 
 private:
@@ -823,6 +824,68 @@ void TestMainWindow::loadGarbageCheckpoint() {
     const QString missingError = m_window->loadCheckpoint(missing);
     QVERIFY2(missingError.contains(missing), qPrintable(missingError));
     QCOMPARE(m_window->settingsPanel()->config(), c);
+}
+
+namespace {
+// The paths File > Open Recent lists, top to bottom.
+QStringList recentPaths(const QMenu *menu) {
+    QStringList paths;
+    for (const QAction *action : menu->actions())
+        if (!action->data().toString().isEmpty())
+            paths << action->data().toString();
+    return paths;
+}
+} // namespace
+
+void TestMainWindow::openRecentCheckpoints() {
+    auto *recent = m_window->findChild<QMenu *>(QStringLiteral("recentMenu"));
+    QVERIFY(recent);
+    QVERIFY2(!recent->menuAction()->isEnabled(), "an empty list is greyed out");
+    m_window->settingsPanel()->setConfig(smallConfig(1));
+    QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
+    m_window->startPauseAction()->trigger();
+    QVERIFY(finishedSpy.wait(60000));
+
+    // Nine saves: the last eight are listed, most recent first.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QStringList saved;
+    for (int i = 0; i < 9; ++i) {
+        saved << dir.filePath(QStringLiteral("c%1.pt").arg(i));
+        QCOMPARE(m_window->saveCheckpoint(saved.last()), QString());
+    }
+    QVERIFY(recent->menuAction()->isEnabled());
+    QStringList expected;
+    for (int i = 8; i >= 1; --i)
+        expected << saved.at(i);
+    QCOMPARE(recentPaths(recent), expected);
+    QVERIFY2(recent->actions().first()->text().contains(QStringLiteral("c8.pt")),
+             qPrintable(recent->actions().first()->text()));
+
+    // A file that has gone is dropped when chosen, with a note in the status bar.
+    QVERIFY(QFile::remove(saved.at(5)));
+    recent->actions().at(expected.indexOf(saved.at(5)))->trigger();
+    expected.removeAll(saved.at(5));
+    QCOMPARE(recentPaths(recent), expected);
+    QVERIFY2(m_window->statusText().contains(QStringLiteral("no longer exists")),
+             qPrintable(m_window->statusText()));
+
+    // Choosing one that exists loads it and moves it to the top.
+    recent->actions().at(expected.indexOf(saved.at(2)))->trigger();
+    QVERIFY2(m_window->statusText().contains(QStringLiteral("Loaded c2.pt at epoch 1 of 1")),
+             qPrintable(m_window->statusText()));
+    expected.removeAll(saved.at(2));
+    expected.prepend(saved.at(2));
+    QCOMPARE(recentPaths(recent), expected);
+
+    // The list outlives the window; Clear list empties it.
+    MainWindow again;
+    auto *againRecent = again.findChild<QMenu *>(QStringLiteral("recentMenu"));
+    QVERIFY(againRecent);
+    QCOMPARE(recentPaths(againRecent), expected);
+    againRecent->actions().last()->trigger();
+    QCOMPARE(recentPaths(againRecent), QStringList());
+    QVERIFY(!againRecent->menuAction()->isEnabled());
 }
 
 void TestMainWindow::shortcuts() {
