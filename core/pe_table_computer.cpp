@@ -9,7 +9,8 @@ namespace posenc::core {
 
 namespace {
 // Finished tables kept for their memory: the one shown, the one being delivered, and one the views
-// have just let go of, which the next table of the same size or smaller overwrites.
+// have just let go of, which the next table of the same size or smaller overwrites. Tables the
+// window still holds are kept beyond this, so that the window never frees one.
 constexpr int kSpares = 3;
 // New buffers get this much room to grow (1/4), so a drag towards bigger tables reuses them too.
 constexpr int kHeadroomDivisor = 4;
@@ -33,16 +34,20 @@ PeTable computeRecycled(const EncodingConfig &encoding, quint64 seed, QVector<Pe
         reuse = &fresh;
     }
     PeTable table = computePeTable(encoding, seed, reuse);
-    // Drop the emptied spare and any far too big for tables of this size.
-    spares->erase(std::remove_if(spares->begin(), spares->end(),
-                                 [needed](const PeTable &s) {
-                                     return s.values.isEmpty() ||
-                                            s.values.capacity() > 4 * needed + (1 << 20);
-                                 }),
-                  spares->end());
     spares->prepend(table);
-    if (spares->size() > kSpares)
-        spares->resize(kSpares);
+    // Let go only of spares nobody else holds, so a big table's memory is unmapped here and never
+    // on the GUI thread: the emptied one, those far too big for this size, the oldest past kSpares.
+    int kept = 0;
+    for (auto it = spares->begin(); it != spares->end();) {
+        const bool free = it->values.isDetached();
+        if (it->values.isEmpty() ||
+            (free && (it->values.capacity() > 4 * needed + (1 << 20) || kept >= kSpares))) {
+            it = spares->erase(it);
+        } else {
+            ++kept;
+            ++it;
+        }
+    }
     return table;
 }
 } // namespace

@@ -28,7 +28,8 @@ public:
     // Asks for the table of `encoding` (a learned one seeded with `seed`) once `delayMs` pass
     // without another request: a newer request replaces one that has not started, so typing
     // 5, 51, 512 computes 512 only. A table already being computed is still delivered (a slider
-    // drag keeps showing values), then the latest request is computed.
+    // drag keeps showing values), then the latest request is computed. Call it (and cancel())
+    // from the thread that owns the computer.
     void request(const EncodingConfig &encoding, quint64 seed = 0, int delayMs = 0);
     // Forgets every request so far: nothing asked for before is delivered.
     void cancel();

@@ -110,7 +110,8 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent) {
     m_readout->setObjectName(QStringLiteral("readout"));
     m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_readout->setToolTip(tr("The cell under the mouse: its position, dimension, which sine or cosine "
-                             "it is, its wavelength and its value"));
+                             "it is, its wavelength and its value; where a pixel holds several cells, "
+                             "how many, and the mean the pixel shows"));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

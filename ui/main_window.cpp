@@ -97,11 +97,8 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     }
     setCentralWidget(m_vertical);
 
-    m_encodingTimer = new QTimer(this);
-    m_encodingTimer->setSingleShot(true);
-    m_encodingTimer->setInterval(0);
-    connect(m_encodingTimer, &QTimer::timeout, this, &MainWindow::refreshEncoding);
-    connect(m_settings, &SettingsPanel::encodingChanged, m_encodingTimer, qOverload<>(&QTimer::start));
+    // The computer coalesces bursts (a slider drag, d_model and max_len set together) itself.
+    connect(m_settings, &SettingsPanel::encodingChanged, this, &MainWindow::refreshEncoding);
     m_tables = new core::PeTableComputer(this);
     connect(m_tables, &core::PeTableComputer::ready, this, &MainWindow::showTable);
     connect(m_settings, &SettingsPanel::configChanged, this, [this](const core::TrainConfig &config) {

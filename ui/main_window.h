@@ -102,7 +102,6 @@ private:
     QSplitter *m_vertical = nullptr;
     QSplitter *m_horizontal = nullptr;
     core::TrainingController *m_controller = nullptr;
-    QTimer *m_encodingTimer = nullptr;         // coalesces PE redraws while a slider is dragged
     core::PeTableComputer *m_tables = nullptr; // computes the shown PE table off the GUI thread
     RecentFiles *m_recent = nullptr;           // checkpoints saved or loaded, for File > Open Recent
 

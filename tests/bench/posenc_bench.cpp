@@ -23,6 +23,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -203,12 +204,20 @@ void benchTrain(bool peers, int threads, int repeats) {
         benchTrainCase(c, peers, threads, repeats);
 }
 
-// Runs the event loop until `done()` holds or `timeoutMs` pass; returns done().
+// Runs a real event loop until `done()` holds or `timeoutMs` pass (QTest::qWait would sleep in
+// 10 ms slices, which a lateness probe would count as a blocked GUI); returns done().
 template <typename Predicate> bool waitFor(Predicate done, int timeoutMs) {
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QTest::qWait(1);
+    QEventLoop loop;
+    QTimer poll;
+    poll.setInterval(1);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        if (done())
+            loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    poll.start();
+    if (!done())
+        loop.exec();
     return done();
 }
 
@@ -317,6 +326,33 @@ private:
     QVector<double> m_lateness;
 };
 
+// How long each plot's replots take on the GUI thread.
+class ReplotTimes {
+public:
+    explicit ReplotTimes(const QList<QPair<QString, QCustomPlot *>> &plots) {
+        for (const auto &[name, plot] : plots) {
+            QObject::connect(plot, &QCustomPlot::beforeReplot, [this] { m_clock.restart(); });
+            QObject::connect(plot, &QCustomPlot::afterReplot,
+                             [this, name = name] { m_times[name] << m_clock.nsecsElapsed() * 1e-6; });
+        }
+    }
+    // One line per plot: "heatmap_replot_ms p50 .. max .. (n replots)".
+    QString report() const {
+        QString text;
+        for (auto it = m_times.cbegin(); it != m_times.cend(); ++it)
+            text += QStringLiteral("%1_replot_ms p50 %2 max %3 (%4 replots)\n")
+                        .arg(it.key())
+                        .arg(percentile(it.value(), 0.5), 0, 'f', 1)
+                        .arg(percentile(it.value(), 1.0), 0, 'f', 1)
+                        .arg(it.value().size());
+        return text;
+    }
+
+private:
+    QElapsedTimer m_clock;
+    QMap<QString, QVector<double>> m_times;
+};
+
 // A user drags d_model 32 -> 4096 and max_len 100 -> 5000 in `steps` steps at 60 Hz (the slider
 // has focus), then waits for the last table. Reports the event loop's lateness and how soon the
 // value under the thumb is on screen.
@@ -349,40 +385,31 @@ void benchSweep(int steps) {
         if (i >= 0 && shownAt[i] < 0 && setAt[i] >= 0 && window.heatmapView()->binsCurrent())
             shownAt[i] = clock.nsecsElapsed();
     });
-    // How long each view's replots take on the GUI thread.
-    QMap<QString, QVector<double>> replots;
-    QElapsedTimer replot;
-    const QList<QPair<QString, QCustomPlot *>> plots{
-        {QStringLiteral("heatmap"), window.heatmapView()->plot()},
-        {QStringLiteral("curves"), window.curvesView()->plot()}};
-    for (const auto &[name, plot] : plots) {
-        QObject::connect(plot, &QCustomPlot::beforeReplot, [&replot] { replot.restart(); });
-        QObject::connect(plot, &QCustomPlot::afterReplot,
-                         [&replots, &replot, name = name] { replots[name] << replot.nsecsElapsed() * 1e-6; });
-    }
+    ReplotTimes replots({{QStringLiteral("heatmap"), window.heatmapView()->plot()},
+                         {QStringLiteral("curves"), window.curvesView()->plot()}});
+    int step = 0;
+    QTimer drag; // the mouse moves the thumb once a frame
+    drag.setInterval(16);
+    drag.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&drag, &QTimer::timeout, [&] {
+        if (step == steps)
+            return drag.stop();
+        setAt[step] = clock.nsecsElapsed();
+        panel->dModelBox()->setValue(values[step].first);
+        panel->maxLenBox()->setValue(values[step].second);
+        ++step;
+    });
     LatenessProbe probe;
     probe.start();
-    for (int i = 0; i < steps; ++i) {
-        setAt[i] = clock.nsecsElapsed();
-        panel->dModelBox()->setValue(values[i].first);
-        panel->maxLenBox()->setValue(values[i].second);
-        QTest::qWait(16);
-    }
-    waitFor([&] { return shownAt.last() >= 0; }, 20000);
-    QTest::qWait(100);
+    drag.start();
+    waitFor([&] { return step == steps && shownAt.last() >= 0; }, 30000);
+    waitFor([] { return false; }, 100); // and a moment after
     probe.stop();
     QVector<double> lag;
     for (int i = 0; i < steps; ++i)
         if (shownAt[i] >= 0)
             lag << (shownAt[i] - setAt[i]) * 1e-6;
-    for (auto it = replots.cbegin(); it != replots.cend(); ++it)
-        out << QStringLiteral("%1_replot_ms p50 %2 max %3 (%4 replots)")
-                   .arg(it.key())
-                   .arg(percentile(it.value(), 0.5), 0, 'f', 1)
-                   .arg(percentile(it.value(), 1.0), 0, 'f', 1)
-                   .arg(it.value().size())
-            << Qt::endl;
-    out << probe.report() << Qt::endl;
+    out << replots.report() << probe.report() << Qt::endl;
     out << QStringLiteral("value_to_screen_ms p50 %1 max %2 last %3 (%4 of %5 steps drawn)")
                .arg(percentile(lag, 0.5), 0, 'f', 1)
                .arg(percentile(lag, 1.0), 0, 'f', 1)

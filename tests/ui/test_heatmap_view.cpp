@@ -1,5 +1,6 @@
-// HeatmapView: the colour map follows the table's size, the colour range is [-1, 1] for the
-// sinusoidal kinds and the data's range otherwise, and the hover readout names the right cell.
+// HeatmapView: the view follows the table's size, the colour range is [-1, 1] for the sinusoidal
+// kinds and the data's range otherwise, the hover readout names the right cell, and with more
+// cells than pixels each pixel shows the mean of the cells it covers (window, zoom, resize, export).
 
 #include "heatmap_binning.h"
 #include "heatmap_view.h"

@@ -132,6 +132,7 @@ private Q_SLOTS:
     void badLearningRate_data();
     void badLearningRate();
     void heatmapKeepsLastValidTable();
+    void bigTableIsComputedOffTheGuiThread();
     void divergedRun();
     void settingsPersist();
     void checkpointThroughWindow();
@@ -629,6 +630,23 @@ void TestMainWindow::badLearningRate() {
     QCOMPARE(panel->messageText(), QString());
     QVERIFY(m_window->startPauseAction()->isEnabled());
     QCOMPARE(panel->config().lr, 2e-3);
+}
+
+void TestMainWindow::bigTableIsComputedOffTheGuiThread() {
+    ui::SettingsPanel *panel = m_window->settingsPanel();
+    core::TrainConfig c = smallConfig(1);
+    c.encoding.maxLen = 5000;
+    panel->setConfig(c);
+    QTRY_COMPARE(m_window->heatmapView()->positions(), 5000);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 32);
+
+    // The 20M-value table is not computed inside setValue (the window returns at once, still
+    // showing the d_model 32 table); it arrives whole, heatmap and curves, from the computer.
+    panel->dModelBox()->setValue(4096);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 32);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->heatmapView()->dimensions(), 4096, 20000);
+    QCOMPARE(m_window->heatmapView()->positions(), 5000);
+    QCOMPARE(m_window->curvesView()->plot()->graph(0)->data()->size(), 5000);
 }
 
 void TestMainWindow::heatmapKeepsLastValidTable() {
