@@ -182,6 +182,46 @@ void SimilarityView::setAlibiHead(int head) {
     }
 }
 
+void SimilarityView::setRunCurve(int id, const QString &name, const QColor &colour,
+                                 const core::PeTable &table) {
+    RunCurve run{id, name, colour, {}};
+    const QVector<int> offsets = denseOffsets(std::min(table.rows, kMaxDenseOffsets));
+    double work = 0;
+    for (int k : offsets)
+        work += double(table.rows - k) * table.cols;
+    run.values =
+        core::meanSimilarityAtOffsets(table, offsets, std::max(1, int(std::ceil(work / kWorkBudget))));
+    auto it =
+        std::find_if(m_runCurves.begin(), m_runCurves.end(), [id](const RunCurve &r) { return r.id == id; });
+    if (it != m_runCurves.end())
+        *it = run;
+    else
+        m_runCurves.append(run);
+    if (m_drawnBins >= 0) {
+        drawCurves();
+        resetView();
+    }
+}
+
+void SimilarityView::removeRunCurve(int id) {
+    const auto it = std::remove_if(m_runCurves.begin(), m_runCurves.end(),
+                                   [id](const RunCurve &r) { return r.id == id; });
+    if (it == m_runCurves.end())
+        return;
+    m_runCurves.erase(it, m_runCurves.end());
+    if (m_drawnBins >= 0) {
+        drawCurves();
+        resetView();
+    }
+}
+
+QVector<double> SimilarityView::runCurve(int id) const {
+    for (const RunCurve &run : m_runCurves)
+        if (run.id == id)
+            return run.values;
+    return {};
+}
+
 QVector<double> SimilarityView::curve(int index) const {
     return index >= 0 && index < m_curves.size() ? m_curves[index] : QVector<double>();
 }
@@ -361,7 +401,19 @@ void SimilarityView::drawCurves() {
         graph->setPen(QPen(colour, c == 0 || m_encoding.kind == core::PeKind::Alibi ? 1.8 : 1.4,
                            c > 0 && m_encoding.kind != core::PeKind::Alibi ? Qt::DashLine : Qt::SolidLine));
     }
-    m_plot->legend->setVisible(m_curves.size() > 1);
+    const bool similarityAxis =
+        m_encoding.kind != core::PeKind::Alibi && m_encoding.kind != core::PeKind::None;
+    for (const RunCurve &run : std::as_const(m_runCurves)) {
+        if (!similarityAxis)
+            break;
+        QVector<double> runKeys(run.values.size());
+        std::iota(runKeys.begin(), runKeys.end(), 0.0);
+        QCPGraph *graph = m_plot->addGraph(x, y);
+        graph->setData(runKeys, run.values, true);
+        graph->setName(run.name);
+        graph->setPen(QPen(run.colour, 1.6));
+    }
+    m_plot->legend->setVisible(m_plot->graphCount() > 1);
     QString yLabel;
     QString note;
     switch (m_encoding.kind) {
@@ -495,13 +547,24 @@ QString SimilarityView::writeMatrixCsv(const QString &path) const {
 
 QString SimilarityView::writeOffsetCsv(const QString &path) const {
     QByteArray text = "offset";
-    for (const QString &name : m_curveNames)
+    const auto cell = [](double v) {
+        return std::isfinite(v) ? QByteArray::number(v, 'g', 9) : QByteArray();
+    };
+    const bool withRuns = m_encoding.kind != core::PeKind::Alibi && m_encoding.kind != core::PeKind::None;
+    QStringList names = m_curveNames;
+    for (const RunCurve &run : m_runCurves)
+        if (withRuns)
+            names << run.name;
+    for (const QString &name : std::as_const(names))
         text += ",\"" + name.toUtf8().replace("\"", "\"\"") + '"';
     text += '\n';
     for (int i = 0; i < m_offsets.size(); ++i) {
         text += QByteArray::number(m_offsets[i]);
         for (const QVector<double> &values : m_curves)
-            text += ',' + (std::isfinite(values[i]) ? QByteArray::number(values[i], 'g', 9) : QByteArray());
+            text += ',' + cell(values[i]);
+        for (const RunCurve &run : m_runCurves)
+            if (withRuns) // dense offsets here: offset i is index i
+                text += ',' + cell(run.values.value(m_offsets[i], qQNaN()));
         text += '\n';
     }
     return core::writeFileAtomically(path, text);
@@ -512,7 +575,11 @@ void SimilarityView::resetView() {
     m_plot->xAxis->setRange(-0.5, positions - 0.5);
     m_plot->yAxis->setRange(-0.5, positions - 0.5);
     QCPAxis *x = m_offsetRect->axis(QCPAxis::atBottom), *y = m_offsetRect->axis(QCPAxis::atLeft);
-    x->setRange(0, std::max(1, m_offsets.isEmpty() ? 1 : m_offsets.last()));
+    double lastOffset = m_offsets.isEmpty() ? 1 : m_offsets.last();
+    for (int g = 0; g < m_plot->graphCount(); ++g) // runs' curves may reach further than the table shown
+        if (!m_plot->graph(g)->data()->isEmpty())
+            lastOffset = std::max(lastOffset, (m_plot->graph(g)->data()->constEnd() - 1)->key);
+    x->setRange(0, std::max(1.0, lastOffset));
     bool found = false;
     QCPRange values(0, 1);
     for (int g = 0; g < m_plot->graphCount(); ++g) {

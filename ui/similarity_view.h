@@ -12,6 +12,7 @@
 #include "pe_table.h"
 #include "relative_position.h"
 
+#include <QColor>
 #include <QWidget>
 
 class QCustomPlot;
@@ -38,6 +39,15 @@ public:
     void setRunShape(int heads, int seqLen);
     // Computes the pictures if the table or the size changed since they were last drawn.
     void refresh();
+
+    // Adds or replaces run `id`'s curve of mean similarity against offset, from its (learned) table, in
+    // the run's colour, so that runs compare side by side; drawn beside the displayed encoding's
+    // curves (not for alibi and none, whose axis is not a similarity).
+    void setRunCurve(int id, const QString &name, const QColor &colour, const core::PeTable &table);
+    // Removes a run's curve; unknown ids are ignored.
+    void removeRunCurve(int id);
+    // The runs' curves: their values at offsets 0, 1, ... (as many as the table allows, at most 1024).
+    QVector<double> runCurve(int id) const;
 
     // The most matrix cells per side (0: as many as the colour map has pixels, the default).
     void setMaxBins(int bins);
@@ -119,6 +129,13 @@ private:
     QVector<int> m_offsets;
     QVector<QVector<double>> m_curves;
     QStringList m_curveNames;
+    struct RunCurve {
+        int id = 0;
+        QString name;
+        QColor colour;
+        QVector<double> values; // at offsets 0, 1, ...
+    };
+    QVector<RunCurve> m_runCurves;
     int m_stride = 1; // p step of the mean over p when the table is too big to use every p
     QString m_lastReadout;
 };
