@@ -202,6 +202,7 @@ void MainWindow::createActions() {
             if (path.isEmpty())
                 return;
             m_similarity->refresh();
+            m_similarity->finishComputing();
             report(tr("Export failed"), m_similarity->writeMatrixCsv(path),
                    tr("Saved similarity to %1").arg(path));
         });
@@ -563,8 +564,10 @@ QString MainWindow::defaultExportName(View view, const QString &suffix) const {
 }
 
 QString MainWindow::exportView(View view, const QString &path, int width, int height, double scale) {
-    if (view == View::Similarity)
-        m_similarity->refresh(); // a hidden tab computes only when asked
+    if (view == View::Similarity) { // a hidden tab computes only when asked
+        m_similarity->refresh();
+        m_similarity->finishComputing();
+    }
     const QString error = exportPlot(plotOf(view), path, width, height, scale);
     report(tr("Export failed"), error, tr("Saved %1").arg(path));
     return error;

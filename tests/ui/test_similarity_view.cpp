@@ -40,6 +40,7 @@ private Q_SLOTS:
     void csvFiles();
     void hiddenViewComputesWhenShown();
     void runCurvesSideBySide();
+    void bigTableComputesOffTheGuiThread();
 
 private:
     // Shows the view at a size whose matrix has room for `bins` cells per side.
@@ -64,6 +65,7 @@ void TestSimilarityView::show(int bins) {
     QVERIFY(QTest::qWaitForWindowExposed(m_view));
     m_view->plot()->replot();
     m_view->refresh();
+    m_view->finishComputing();
 }
 
 void TestSimilarityView::sinusoidalDependsOnOffsetOnly_data() {
@@ -316,6 +318,25 @@ void TestSimilarityView::runCurvesSideBySide() {
     m_view->removeRunCurve(7);
     QCOMPARE(plot->graphCount(), 1);
     QVERIFY(m_view->runCurve(7).isEmpty());
+}
+
+void TestSimilarityView::bigTableComputesOffTheGuiThread() {
+    show();
+    QSignalSpy spy(m_view, &SimilarityView::computed);
+    const core::EncodingConfig e = makeEncoding(core::PeKind::Sinusoidal, 256, 4000);
+    m_view->setTable(core::computePeTable(e), e, 4, 20);
+    QVERIFY(m_view->isComputing()); // handed to the pool, the GUI thread goes on
+    QVERIFY(m_view->readoutText().startsWith(QStringLiteral("Computing the similarity of ")));
+    QVERIFY(spy.wait(30000));
+    QVERIFY(!m_view->isComputing());
+    const core::BinnedMatrix &m = m_view->matrix();
+    QCOMPARE(m.edges.last(), 4000);
+    QVERIFY(m.bins > 50);
+    // Still the formula's numbers: cell (a, a) is the mean over a bin of width w of cos((p - q) w_i).
+    QVERIFY(std::abs(m.at(0, 0) - m.at(m.bins / 2, m.bins / 2)) < 1e-6);
+    QCOMPARE(m_view->offsets().size(), qsizetype(1024));
+    QVERIFY(std::abs(m_view->curve(0)[0] - 1.0) < 1e-6);
+    QVERIFY(std::abs(m_view->curve(0)[9] - core::ropeScore(9, 256, 10000.0)) < 1e-6);
 }
 
 QTEST_MAIN(TestSimilarityView)
