@@ -181,13 +181,13 @@ void MainWindow::createActions() {
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
-    QAction *exportHeatmap =
-        add(file, tr("Export &heatmap…"), QKeySequence(Qt::CTRL | Qt::Key_E),
-            tr("Save the PE heatmap as PNG, JPG or PDF"), [this] { exportViewInteractive(View::Heatmap); });
+    QAction *exportHeatmap = add(file, tr("Export &heatmap…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+                                 tr("Save the PE heatmap as PNG, JPG, PDF or SVG"),
+                                 [this] { exportViewInteractive(View::Heatmap); });
     exportHeatmap->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
-    add(file, tr("Export &curves…"), {}, tr("Save the per-dimension curves as PNG, JPG or PDF"),
+    add(file, tr("Export &curves…"), {}, tr("Save the per-dimension curves as PNG, JPG, PDF or SVG"),
         [this] { exportViewInteractive(View::Curves); });
-    add(file, tr("Export &loss plot…"), {}, tr("Save the loss plot as PNG, JPG or PDF"),
+    add(file, tr("Export &loss plot…"), {}, tr("Save the loss plot as PNG, JPG, PDF or SVG"),
         [this] { exportViewInteractive(View::Loss); });
     add(file, tr("Export &similarity…"), {},
         tr("Save the similarity matrix and offset curves as PNG, JPG, PDF or SVG"),

@@ -91,8 +91,8 @@ SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
     m_plot->plotLayout()->addElement(1, 2, m_offsetRect);
     m_offsetRect->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     m_offsetRect->axis(QCPAxis::atBottom)->setLabel(tr("offset k = q \u2212 p"));
-    // The legend (ALiBi's heads, learned's trained part) sits in the offset panel's lower left, under
-    // the curves, which start at their top left (similarity 1, bias 0) and fall.
+    // The legend (ALiBi's heads, learned's trained part, runs) sits in a corner of the offset panel
+    // that the curves leave free (see drawCurves).
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);
     m_offsetRect->insetLayout()->addElement(m_plot->legend, Qt::AlignLeft | Qt::AlignBottom);
     m_plot->legend->setBrush(QColor(255, 255, 255, 220));
@@ -465,6 +465,11 @@ void SimilarityView::drawCurves() {
         graph->setPen(QPen(run.colour, 1.6));
     }
     m_plot->legend->setVisible(m_plot->graphCount() > 1);
+    // ALiBi's lines fall from the top left, leaving the lower left free; similarity curves start at 1
+    // and settle lower, leaving the upper right free.
+    m_offsetRect->insetLayout()->setInsetAlignment(0, m_encoding.kind == core::PeKind::Alibi
+                                                          ? Qt::AlignLeft | Qt::AlignBottom
+                                                          : Qt::AlignRight | Qt::AlignTop);
     QString yLabel;
     QString note;
     switch (m_encoding.kind) {
