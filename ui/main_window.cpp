@@ -2,12 +2,15 @@
 
 #include "about_dialog.h"
 #include "curves_view.h"
+#include "extrapolation_view.h"
 #include "heatmap_view.h"
 #include "loss_view.h"
+#include "palette.h"
 #include "pe_table.h"
 #include "plot_export.h"
 #include "recent_files.h"
 #include "settings_panel.h"
+#include "similarity_view.h"
 #include "trainer.h"
 
 #include <QAbstractSpinBox>
@@ -29,6 +32,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 
@@ -42,7 +46,7 @@ const QString kConfigKey = QStringLiteral("settings/config");
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
 const QString kSplitVKey = QStringLiteral("window/splitV");
-const QString kSplitHKey = QStringLiteral("window/splitH");
+const QString kSplitHKey = QStringLiteral("window/splitEncoding"); // heatmap over curves
 const QString kDirKey = QStringLiteral("window/lastDir");
 const QString kLogKey = QStringLiteral("loss/log");
 const QString kSmoothKey = QStringLiteral("loss/smoothing");
@@ -84,13 +88,24 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     m_heatmap = new HeatmapView;
     m_curves = new CurvesView;
     m_loss = new LossView;
-    m_horizontal = new QSplitter(Qt::Horizontal);
-    m_horizontal->addWidget(m_curves);
-    m_horizontal->addWidget(m_loss);
+    m_similarity = new SimilarityView;
+    m_extrapolation = new ExtrapolationView;
+    // The heatmap keeps the whole width (its readout is one long line); the curves sit under it.
+    m_encodingSplit = new QSplitter(Qt::Vertical);
+    m_encodingSplit->addWidget(m_heatmap);
+    m_encodingSplit->addWidget(m_curves);
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("viewTabs"));
+    m_tabs->addTab(m_encodingSplit, tr("Encoding"));
+    m_tabs->addTab(m_similarity, tr("Similarity"));
+    m_tabs->addTab(m_extrapolation, tr("Extrapolation"));
+    m_tabs->setTabToolTip(0, tr("The PE table as a heatmap and as curves per dimension"));
+    m_tabs->setTabToolTip(1, tr("How alike positions are under the encoding, and against their offset"));
+    m_tabs->setTabToolTip(2, tr("Each finished run's probe loss against sequence length"));
     m_vertical = new QSplitter(Qt::Vertical);
-    m_vertical->addWidget(m_heatmap);
-    m_vertical->addWidget(m_horizontal);
-    for (QSplitter *s : {m_vertical, m_horizontal}) {
+    m_vertical->addWidget(m_tabs);
+    m_vertical->addWidget(m_loss);
+    for (QSplitter *s : {m_vertical, m_encodingSplit}) {
         s->setChildrenCollapsible(false);
         s->setStretchFactor(0, 1);
         s->setStretchFactor(1, 1);
@@ -106,6 +121,7 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
         core::TrainConfig other = config;
         other.epochs = m_loadedConfig.epochs;
         m_loadedRun = m_loadedRun && other == m_loadedConfig;
+        m_similarity->setRunShape(config.heads, config.seqLen);
         updateActions();
     });
     connect(m_heatmap, &HeatmapView::hoveredPosition, m_curves, &CurvesView::setCursorPosition);
@@ -125,6 +141,13 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     connect(m_controller, &core::TrainingController::learnedTable, this, [this](const core::PeTable &table) {
         m_tables->cancel(); // the run's table is newer than any asked for before
         showTable(table, m_settings->config().encoding);
+    });
+    connect(m_controller, &core::TrainingController::probed, this, [this](const core::ProbeResult &probe) {
+        core::TrainConfig run;
+        if (!m_controller->runConfig(&run))
+            run = m_settings->config();
+        m_extrapolation->setRun(m_runCount, tr("run %1 \u00b7 %2").arg(m_runCount).arg(core::runName(run)),
+                                runColor(m_runCount - 1), probe, run.seqLen);
     });
     connect(m_controller, &core::TrainingController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &core::TrainingController::failed, this,
@@ -181,14 +204,40 @@ void MainWindow::createActions() {
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
-    QAction *exportHeatmap =
-        add(file, tr("Export &heatmap…"), QKeySequence(Qt::CTRL | Qt::Key_E),
-            tr("Save the PE heatmap as PNG, JPG or PDF"), [this] { exportViewInteractive(View::Heatmap); });
+    QAction *exportHeatmap = add(file, tr("Export &heatmap…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+                                 tr("Save the PE heatmap as PNG, JPG, PDF or SVG"),
+                                 [this] { exportViewInteractive(View::Heatmap); });
     exportHeatmap->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
-    add(file, tr("Export &curves…"), {}, tr("Save the per-dimension curves as PNG, JPG or PDF"),
+    add(file, tr("Export &curves…"), {}, tr("Save the per-dimension curves as PNG, JPG, PDF or SVG"),
         [this] { exportViewInteractive(View::Curves); });
-    add(file, tr("Export &loss plot…"), {}, tr("Save the loss plot as PNG, JPG or PDF"),
+    add(file, tr("Export &loss plot…"), {}, tr("Save the loss plot as PNG, JPG, PDF or SVG"),
         [this] { exportViewInteractive(View::Loss); });
+    add(file, tr("Export &similarity…"), {},
+        tr("Save the similarity matrix and offset curves as PNG, JPG, PDF or SVG"),
+        [this] { exportViewInteractive(View::Similarity); });
+    add(file, tr("Export e&xtrapolation…"), {}, tr("Save the probe loss plot as PNG, JPG, PDF or SVG"),
+        [this] { exportViewInteractive(View::Extrapolation); });
+    add(file, tr("Export similarity as CSV…"), {},
+        tr("Save the similarity matrix as drawn (one row per cell)"), [this] {
+            const QString path =
+                askPath(tr("Export similarity"), defaultExportName(View::Similarity, QStringLiteral("csv")),
+                        tr("CSV (*.csv)"), true);
+            if (path.isEmpty())
+                return;
+            m_similarity->refresh();
+            m_similarity->finishComputing();
+            report(tr("Export failed"), m_similarity->writeMatrixCsv(path),
+                   tr("Saved similarity to %1").arg(path));
+        });
+    add(file, tr("Export extrapolation as CSV…"), {}, tr("Save each visible run's probe loss per length"),
+        [this] {
+            const QString path = askPath(tr("Export extrapolation"),
+                                         defaultExportName(View::Extrapolation, QStringLiteral("csv")),
+                                         tr("CSV (*.csv)"), true);
+            if (!path.isEmpty())
+                report(tr("Export failed"), m_extrapolation->writeCsv(path),
+                       tr("Saved extrapolation to %1").arg(path));
+        });
     add(file, tr("Export PE matrix as CS&V…"), {}, tr("Save the PE table: one row per position"), [this] {
         const QString path =
             askPath(tr("Export PE matrix"), defaultExportName(View::Heatmap, QStringLiteral("csv")),
@@ -299,8 +348,9 @@ void MainWindow::restoreSettings(const core::CliOptions &options) {
         resize(QSize(1600, 1000).boundedTo(screen()->availableGeometry().size() * 0.95));
     restoreState(s.value(kStateKey).toByteArray());
     if (!m_vertical->restoreState(s.value(kSplitVKey).toByteArray()))
-        m_vertical->setSizes({450, 450});
-    m_horizontal->restoreState(s.value(kSplitHKey).toByteArray());
+        m_vertical->setSizes({600, 350});
+    if (!m_encodingSplit->restoreState(s.value(kSplitHKey).toByteArray()))
+        m_encodingSplit->setSizes({330, 270});
     m_loss->setLogScale(s.value(kLogKey, false).toBool());
     m_loss->setSmoothing(s.value(kSmoothKey, 0.9).toDouble());
     m_lastDir = s.value(kDirKey, QDir::homePath()).toString();
@@ -314,7 +364,7 @@ void MainWindow::saveSettings() const {
     s.setValue(kGeometryKey, saveGeometry());
     s.setValue(kStateKey, saveState());
     s.setValue(kSplitVKey, m_vertical->saveState());
-    s.setValue(kSplitHKey, m_horizontal->saveState());
+    s.setValue(kSplitHKey, m_encodingSplit->saveState());
     s.setValue(kLogKey, m_loss->logScale());
     s.setValue(kSmoothKey, m_loss->smoothing());
     s.setValue(kDirKey, m_lastDir);
@@ -407,6 +457,7 @@ void MainWindow::resetRun() {
         return;
     }
     m_loss->clear();
+    m_extrapolation->clear();
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_progress->setFormat(tr("idle"));
@@ -436,6 +487,8 @@ void MainWindow::refreshEncoding() {
 void MainWindow::showTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
     m_heatmap->setTable(table, encoding);
     m_curves->setTable(table, encoding);
+    const core::TrainConfig config = m_settings->config();
+    m_similarity->setTable(table, encoding, config.heads, config.seqLen);
 }
 
 core::PeTable MainWindow::displayedTable(const core::TrainConfig &config) const {
@@ -456,6 +509,10 @@ QCustomPlot *MainWindow::plotOf(View view) const {
         return m_heatmap->plot();
     case View::Curves:
         return m_curves->plot();
+    case View::Similarity:
+        return m_similarity->plot();
+    case View::Extrapolation:
+        return m_extrapolation->plot();
     case View::Loss:
         break;
     }
@@ -578,11 +635,19 @@ QString MainWindow::defaultExportName(View view, const QString &suffix) const {
         return QStringLiteral("curves_%1.%2").arg(stem, suffix);
     case View::Loss:
         return QStringLiteral("loss_%1.%2").arg(stem, suffix);
+    case View::Similarity:
+        return QStringLiteral("similarity_%1.%2").arg(stem, suffix);
+    case View::Extrapolation:
+        return QStringLiteral("extrapolation.%1").arg(suffix);
     }
     return {};
 }
 
 QString MainWindow::exportView(View view, const QString &path, int width, int height, double scale) {
+    if (view == View::Similarity) { // a hidden tab computes only when asked
+        m_similarity->refresh();
+        m_similarity->finishComputing();
+    }
     const QString error = exportPlot(plotOf(view), path, width, height, scale);
     report(tr("Export failed"), error, tr("Saved %1").arg(path));
     return error;

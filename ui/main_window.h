@@ -1,7 +1,8 @@
 #pragma once
-// The main window: settings dock, the three views (PE heatmap, per-dimension curves, loss plot)
-// in resizable splitters, the training controls, exports, and a status bar with progress, ETA,
-// throughput and the last losses. Settings, geometry and dock state persist (QSettings).
+// The main window: settings dock, the views in resizable splitters (tabs Encoding: PE heatmap and
+// per-dimension curves, Similarity, Extrapolation; the loss plot below them), the training controls, exports,
+// and a status bar with progress, ETA, throughput and the last losses. Settings, geometry and dock state
+// persist (QSettings).
 
 #include "cli_options.h"
 #include "config.h"
@@ -18,15 +19,18 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QSplitter;
+class QTabWidget;
 class QTimer;
 
 namespace posenc::ui {
 
 class CurvesView;
+class ExtrapolationView;
 class HeatmapView;
 class LossView;
 class RecentFiles;
 class SettingsPanel;
+class SimilarityView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -36,7 +40,7 @@ public:
     ~MainWindow() override;
 
     // The views a user can export.
-    enum class View { Heatmap, Curves, Loss };
+    enum class View { Heatmap, Curves, Loss, Similarity, Extrapolation };
     // Exports a view at a size; empty string or the reason (also shown in a message box).
     QString exportView(View view, const QString &path, int width, int height, double scale = 1.0);
     // The file name an export of `view` is offered under, e.g. "pe_sinusoidal_d32_L100.png".
@@ -46,6 +50,10 @@ public:
     HeatmapView *heatmapView() const { return m_heatmap; }
     CurvesView *curvesView() const { return m_curves; }
     LossView *lossView() const { return m_loss; }
+    SimilarityView *similarityView() const { return m_similarity; }
+    ExtrapolationView *extrapolationView() const { return m_extrapolation; }
+    // The tabs of the top area: "Encoding", "Similarity", "Extrapolation".
+    QTabWidget *viewTabs() const { return m_tabs; }
     core::TrainingController *controller() const { return m_controller; }
     QAction *startPauseAction() const { return m_startPause; }
     QAction *stopAction() const { return m_stop; }
@@ -99,8 +107,11 @@ private:
     HeatmapView *m_heatmap = nullptr;
     CurvesView *m_curves = nullptr;
     LossView *m_loss = nullptr;
+    SimilarityView *m_similarity = nullptr;
+    ExtrapolationView *m_extrapolation = nullptr;
+    QTabWidget *m_tabs = nullptr;
     QSplitter *m_vertical = nullptr;
-    QSplitter *m_horizontal = nullptr;
+    QSplitter *m_encodingSplit = nullptr;
     core::TrainingController *m_controller = nullptr;
     core::PeTableComputer *m_tables = nullptr; // computes the shown PE table off the GUI thread
     RecentFiles *m_recent = nullptr;           // checkpoints saved or loaded, for File > Open Recent

@@ -7,13 +7,16 @@
 #include <qcustomplot.h>
 
 #include <QEvent>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +31,8 @@ const QString kHint = QStringLiteral("Move the mouse over the matrix to read p, 
 constexpr double kWorkBudget = double(1 << 25);
 constexpr int kFallbackBins = 512; // before the plot has been laid out
 constexpr int kMaxDenseOffsets = 1024;
+// Work below this is done at once on the GUI thread (a few milliseconds); above it, on the pool.
+constexpr double kSyncWork = double(1 << 21);
 
 // "3" or "0–9": the positions of a bin.
 QString binText(const core::BinnedMatrix &m, int bin) {
@@ -86,8 +91,8 @@ SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
     m_plot->plotLayout()->addElement(1, 2, m_offsetRect);
     m_offsetRect->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     m_offsetRect->axis(QCPAxis::atBottom)->setLabel(tr("offset k = q \u2212 p"));
-    // The legend (ALiBi's heads, learned's trained part) sits in the offset panel's lower left, under
-    // the curves, which start at their top left (similarity 1, bias 0) and fall.
+    // The legend (ALiBi's heads, learned's trained part, runs) sits in a corner of the offset panel
+    // that the curves leave free (see drawCurves).
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);
     m_offsetRect->insetLayout()->addElement(m_plot->legend, Qt::AlignLeft | Qt::AlignBottom);
     m_plot->legend->setBrush(QColor(255, 255, 255, 220));
@@ -123,10 +128,19 @@ SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
 
     connect(m_plot, &QCustomPlot::mouseMove, this, &SimilarityView::onMouseMove);
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &SimilarityView::resetView);
-    connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
-        // A new size may allow more (or need fewer) cells per side; recompute after this paint.
-        if (m_drawnBins >= 0 && binCount() != m_drawnBins)
-            QMetaObject::invokeMethod(this, &SimilarityView::refresh, Qt::QueuedConnection);
+    m_watcher = new QFutureWatcher<Result>(this);
+    connect(m_watcher, &QFutureWatcher<Result>::finished, this, [this] {
+        if (m_pending)
+            apply(m_watcher->result());
+    });
+    // A new size may allow more (or need fewer) cells per side: recompute once the resizing rests.
+    auto *resizeTimer = new QTimer(this);
+    resizeTimer->setSingleShot(true);
+    resizeTimer->setInterval(150);
+    connect(resizeTimer, &QTimer::timeout, this, &SimilarityView::refresh);
+    connect(m_plot, &QCustomPlot::afterLayout, this, [this, resizeTimer] {
+        if (m_requestedBins >= 0 && binCount() != m_requestedBins)
+            resizeTimer->start();
     });
     m_plot->installEventFilter(this);
 }
@@ -150,18 +164,22 @@ void SimilarityView::setRunShape(int heads, int seqLen) {
 
 void SimilarityView::refresh() {
     const int bins = binCount();
-    if (!m_dirty && bins == m_drawnBins)
+    if (!m_dirty && bins == m_requestedBins)
         return;
-    const bool recomputeCurves = m_dirty;
+    const Job job{m_table, m_encoding, m_heads, m_seqLen, m_alibiHead, bins, m_dirty || m_pendingCurves};
     m_dirty = false;
-    computeMatrix(bins);
-    if (recomputeCurves)
-        computeCurves();
-    drawMatrix();
-    if (recomputeCurves)
-        drawCurves();
-    drawTrainedMarks();
-    resetView();
+    m_requestedBins = bins;
+    if (job.work() <= kSyncWork) {
+        m_pendingCurves = false;
+        apply(compute(job));
+        return;
+    }
+    // Big tables: compute on the thread pool; the picture shown stays until the result arrives (a
+    // newer request replaces the watched one, whose result is then dropped).
+    m_pending = true;
+    m_pendingCurves = job.curves;
+    m_readout->setText(tr("Computing the similarity of %1 positions\u2026").arg(bins));
+    m_watcher->setFuture(QtConcurrent::run(&SimilarityView::compute, job));
 }
 
 void SimilarityView::setMaxBins(int bins) {
@@ -180,6 +198,46 @@ void SimilarityView::setAlibiHead(int head) {
         m_dirty = true;
         refresh();
     }
+}
+
+void SimilarityView::setRunCurve(int id, const QString &name, const QColor &colour,
+                                 const core::PeTable &table) {
+    RunCurve run{id, name, colour, {}};
+    const QVector<int> offsets = denseOffsets(std::min(table.rows, kMaxDenseOffsets));
+    double work = 0;
+    for (int k : offsets)
+        work += double(table.rows - k) * table.cols;
+    run.values =
+        core::meanSimilarityAtOffsets(table, offsets, std::max(1, int(std::ceil(work / kWorkBudget))));
+    auto it =
+        std::find_if(m_runCurves.begin(), m_runCurves.end(), [id](const RunCurve &r) { return r.id == id; });
+    if (it != m_runCurves.end())
+        *it = run;
+    else
+        m_runCurves.append(run);
+    if (m_drawnBins >= 0) {
+        drawCurves();
+        resetView();
+    }
+}
+
+void SimilarityView::removeRunCurve(int id) {
+    const auto it = std::remove_if(m_runCurves.begin(), m_runCurves.end(),
+                                   [id](const RunCurve &r) { return r.id == id; });
+    if (it == m_runCurves.end())
+        return;
+    m_runCurves.erase(it, m_runCurves.end());
+    if (m_drawnBins >= 0) {
+        drawCurves();
+        resetView();
+    }
+}
+
+QVector<double> SimilarityView::runCurve(int id) const {
+    for (const RunCurve &run : m_runCurves)
+        if (run.id == id)
+            return run.values;
+    return {};
 }
 
 QVector<double> SimilarityView::curve(int index) const {
@@ -223,78 +281,111 @@ int SimilarityView::binCount() const {
     return std::clamp(bins, 1, std::max(positions, 1));
 }
 
-void SimilarityView::computeMatrix(int bins) {
-    m_drawnBins = bins;
-    switch (m_encoding.kind) {
+double SimilarityView::Job::work() const {
+    const int positions = core::hasTable(encoding.kind) ? table.rows : encoding.maxLen;
+    const int cols = core::hasTable(encoding.kind) ? table.cols : std::max(1, encoding.dModel / heads);
+    double total = double(positions) * cols + 0.5 * double(bins) * bins * cols;
+    if (curves && core::hasTable(encoding.kind)) // the mean over p at each dense offset, before any stride
+        for (int k = 0; k < std::min(table.rows, kMaxDenseOffsets); ++k)
+            total += double(table.rows - k) * table.cols;
+    return total;
+}
+
+SimilarityView::Result SimilarityView::compute(const Job &job) {
+    Result r;
+    r.bins = job.bins;
+    r.curves = job.curves;
+    const core::EncodingConfig &e = job.encoding;
+    switch (e.kind) {
     case core::PeKind::Rope:
-        m_matrix =
-            core::ropeScoreMatrix(m_encoding.maxLen, m_encoding.dModel / m_heads, m_encoding.base, bins);
+        r.matrix = core::ropeScoreMatrix(e.maxLen, e.dModel / job.heads, e.base, job.bins);
+        break;
+    case core::PeKind::Alibi:
+        r.matrix =
+            core::alibiBiasMatrix(core::alibiSlopeValues(job.heads).value(job.alibiHead), e.maxLen, job.bins);
+        break;
+    case core::PeKind::None:
+        break;
+    default:
+        r.matrix = core::cosineSimilarity(job.table, job.bins);
+        break;
+    }
+    if (job.curves)
+        computeCurves(job, &r);
+    return r;
+}
+
+void SimilarityView::computeCurves(const Job &job, Result *r) {
+    const core::EncodingConfig &e = job.encoding;
+    const int length = core::hasTable(e.kind) ? job.table.rows : e.maxLen;
+    switch (e.kind) {
+    case core::PeKind::Rope:
+        r->offsets = denseOffsets(std::min(length, kMaxDenseOffsets));
+        r->values.append(QVector<double>());
+        for (int k : std::as_const(r->offsets))
+            r->values[0].append(core::ropeScore(k, e.dModel / job.heads, e.base));
+        r->names.append(tr("RoPE score \u03a3 cos(k\u00b7\u03b8\u1d62)/n"));
         break;
     case core::PeKind::Alibi: {
-        const QVector<double> slopes = core::alibiSlopeValues(m_heads);
-        m_matrix = core::alibiBiasMatrix(slopes.value(m_alibiHead), m_encoding.maxLen, bins);
+        // Straight lines: evenly spread offsets draw them exactly over the whole length.
+        r->offsets = core::spreadOffsets(length, kMaxDenseOffsets);
+        const QVector<double> slopes = core::alibiSlopeValues(job.heads);
+        for (int h = 0; h < slopes.size(); ++h) {
+            QVector<double> bias;
+            for (int k : std::as_const(r->offsets))
+                bias.append(-slopes[h] * k);
+            r->values.append(bias);
+            r->names.append(tr("head %1 (slope %2)").arg(h + 1).arg(number(slopes[h])));
+        }
         break;
     }
     case core::PeKind::None:
-        m_matrix = {};
         break;
-    default:
-        m_matrix = core::cosineSimilarity(m_table, bins);
+    default: {
+        const core::PeTable &table = job.table;
+        r->offsets = denseOffsets(std::min(length, kMaxDenseOffsets));
+        // The mean over p of offset k costs (rows - k) dot products; sample p when that is too much.
+        double work = 0;
+        for (int k : std::as_const(r->offsets))
+            work += double(table.rows - k) * table.cols;
+        const int stride = std::max(1, int(std::ceil(work / kWorkBudget)));
+        r->values.append(core::meanSimilarityAtOffsets(table, r->offsets, stride));
+        r->names.append(stride > 1 ? tr("mean over p (sampled every %1 positions)").arg(stride)
+                                   : tr("mean over p"));
+        if (e.kind == core::PeKind::Learned && job.seqLen > 1 && job.seqLen < table.rows) {
+            const QVector<int> trained = denseOffsets(std::min(job.seqLen, int(r->offsets.size())));
+            QVector<double> values = core::meanSimilarityAtOffsets(firstRows(table, job.seqLen), trained);
+            values.resize(r->offsets.size(), qQNaN());
+            r->values.append(values);
+            r->names.append(tr("trained positions only (p + k < %1)").arg(job.seqLen));
+        }
         break;
+    }
     }
 }
 
-void SimilarityView::computeCurves() {
-    m_curves.clear();
-    m_curveNames.clear();
-    m_stride = 1;
-    const int length = core::hasTable(m_encoding.kind) ? m_table.rows : m_encoding.maxLen;
-    switch (m_encoding.kind) {
-    case core::PeKind::Rope: {
-        m_offsets = denseOffsets(std::min(length, kMaxDenseOffsets));
-        QVector<double> score;
-        for (int k : std::as_const(m_offsets))
-            score.append(core::ropeScore(k, m_encoding.dModel / m_heads, m_encoding.base));
-        m_curves.append(score);
-        m_curveNames.append(tr("RoPE score \u03a3 cos(k\u00b7\u03b8\u1d62)/n"));
-        break;
+void SimilarityView::apply(const Result &result) {
+    m_pending = false;
+    m_drawnBins = result.bins;
+    m_matrix = result.matrix;
+    if (result.curves) {
+        m_offsets = result.offsets;
+        m_curves = result.values;
+        m_curveNames = result.names;
     }
-    case core::PeKind::Alibi: {
-        // Straight lines: evenly spread offsets draw them exactly over the whole length.
-        m_offsets = core::spreadOffsets(length, kMaxDenseOffsets);
-        const QVector<double> slopes = core::alibiSlopeValues(m_heads);
-        for (int h = 0; h < slopes.size(); ++h) {
-            QVector<double> bias;
-            for (int k : std::as_const(m_offsets))
-                bias.append(-slopes[h] * k);
-            m_curves.append(bias);
-            m_curveNames.append(tr("head %1 (slope %2)").arg(h + 1).arg(number(slopes[h])));
-        }
-        break;
-    }
-    case core::PeKind::None:
-        m_offsets.clear();
-        break;
-    default: {
-        m_offsets = denseOffsets(std::min(length, kMaxDenseOffsets));
-        // The mean over p of offset k costs (rows - k) dot products; sample p when that is too much.
-        double work = 0;
-        for (int k : std::as_const(m_offsets))
-            work += double(m_table.rows - k) * m_table.cols;
-        m_stride = std::max(1, int(std::ceil(work / kWorkBudget)));
-        m_curves.append(core::meanSimilarityAtOffsets(m_table, m_offsets, m_stride));
-        m_curveNames.append(m_stride > 1 ? tr("mean over p (every %1th p)").arg(m_stride)
-                                         : tr("mean over p"));
-        if (m_encoding.kind == core::PeKind::Learned && m_seqLen > 1 && m_seqLen < m_table.rows) {
-            const QVector<int> trained = denseOffsets(std::min(m_seqLen, int(m_offsets.size())));
-            QVector<double> values = core::meanSimilarityAtOffsets(firstRows(m_table, m_seqLen), trained);
-            values.resize(m_offsets.size(), qQNaN());
-            m_curves.append(values);
-            m_curveNames.append(tr("trained positions only (p + k < %1)").arg(m_seqLen));
-        }
-        break;
-    }
-    }
+    drawMatrix();
+    if (result.curves)
+        drawCurves();
+    drawTrainedMarks();
+    resetView();
+    Q_EMIT computed();
+}
+
+void SimilarityView::finishComputing() {
+    if (!m_pending)
+        return;
+    m_watcher->waitForFinished();
+    apply(m_watcher->result());
 }
 
 void SimilarityView::drawMatrix() {
@@ -361,7 +452,24 @@ void SimilarityView::drawCurves() {
         graph->setPen(QPen(colour, c == 0 || m_encoding.kind == core::PeKind::Alibi ? 1.8 : 1.4,
                            c > 0 && m_encoding.kind != core::PeKind::Alibi ? Qt::DashLine : Qt::SolidLine));
     }
-    m_plot->legend->setVisible(m_curves.size() > 1);
+    const bool similarityAxis =
+        m_encoding.kind != core::PeKind::Alibi && m_encoding.kind != core::PeKind::None;
+    for (const RunCurve &run : std::as_const(m_runCurves)) {
+        if (!similarityAxis)
+            break;
+        QVector<double> runKeys(run.values.size());
+        std::iota(runKeys.begin(), runKeys.end(), 0.0);
+        QCPGraph *graph = m_plot->addGraph(x, y);
+        graph->setData(runKeys, run.values, true);
+        graph->setName(run.name);
+        graph->setPen(QPen(run.colour, 1.6));
+    }
+    m_plot->legend->setVisible(m_plot->graphCount() > 1);
+    // ALiBi's lines fall from the top left, leaving the lower left free; similarity curves start at 1
+    // and settle lower, leaving the upper right free.
+    m_offsetRect->insetLayout()->setInsetAlignment(0, m_encoding.kind == core::PeKind::Alibi
+                                                          ? Qt::AlignLeft | Qt::AlignBottom
+                                                          : Qt::AlignRight | Qt::AlignTop);
     QString yLabel;
     QString note;
     switch (m_encoding.kind) {
@@ -495,13 +603,24 @@ QString SimilarityView::writeMatrixCsv(const QString &path) const {
 
 QString SimilarityView::writeOffsetCsv(const QString &path) const {
     QByteArray text = "offset";
-    for (const QString &name : m_curveNames)
+    const auto cell = [](double v) {
+        return std::isfinite(v) ? QByteArray::number(v, 'g', 9) : QByteArray();
+    };
+    const bool withRuns = m_encoding.kind != core::PeKind::Alibi && m_encoding.kind != core::PeKind::None;
+    QStringList names = m_curveNames;
+    for (const RunCurve &run : m_runCurves)
+        if (withRuns)
+            names << run.name;
+    for (const QString &name : std::as_const(names))
         text += ",\"" + name.toUtf8().replace("\"", "\"\"") + '"';
     text += '\n';
     for (int i = 0; i < m_offsets.size(); ++i) {
         text += QByteArray::number(m_offsets[i]);
         for (const QVector<double> &values : m_curves)
-            text += ',' + (std::isfinite(values[i]) ? QByteArray::number(values[i], 'g', 9) : QByteArray());
+            text += ',' + cell(values[i]);
+        for (const RunCurve &run : m_runCurves)
+            if (withRuns) // dense offsets here: offset i is index i
+                text += ',' + cell(run.values.value(m_offsets[i], qQNaN()));
         text += '\n';
     }
     return core::writeFileAtomically(path, text);
@@ -512,7 +631,11 @@ void SimilarityView::resetView() {
     m_plot->xAxis->setRange(-0.5, positions - 0.5);
     m_plot->yAxis->setRange(-0.5, positions - 0.5);
     QCPAxis *x = m_offsetRect->axis(QCPAxis::atBottom), *y = m_offsetRect->axis(QCPAxis::atLeft);
-    x->setRange(0, std::max(1, m_offsets.isEmpty() ? 1 : m_offsets.last()));
+    double lastOffset = m_offsets.isEmpty() ? 1 : m_offsets.last();
+    for (int g = 0; g < m_plot->graphCount(); ++g) // runs' curves may reach further than the table shown
+        if (!m_plot->graph(g)->data()->isEmpty())
+            lastOffset = std::max(lastOffset, (m_plot->graph(g)->data()->constEnd() - 1)->key);
+    x->setRange(0, std::max(1.0, lastOffset));
     bool found = false;
     QCPRange values(0, 1);
     for (int g = 0; g < m_plot->graphCount(); ++g) {

@@ -12,6 +12,7 @@
 #include "pe_table.h"
 #include "relative_position.h"
 
+#include <QColor>
 #include <QWidget>
 
 class QCustomPlot;
@@ -22,6 +23,7 @@ class QCPTextElement;
 class QLabel;
 class QMouseEvent;
 class QSpinBox;
+template <typename T> class QFutureWatcher;
 
 namespace posenc::ui {
 
@@ -36,8 +38,21 @@ public:
     void setTable(const core::PeTable &table, const core::EncodingConfig &encoding, int heads, int seqLen);
     // Changes the heads and the trained length only (the settings changed, the table did not).
     void setRunShape(int heads, int seqLen);
-    // Computes the pictures if the table or the size changed since they were last drawn.
+    // Computes the pictures if the table or the size changed since they were last drawn: at once when
+    // that is quick, else on the thread pool (computed() tells when they are drawn).
     void refresh();
+    // True while a computation runs on the pool; finishComputing() waits for it and draws it (exports).
+    bool isComputing() const { return m_pending; }
+    void finishComputing();
+
+    // Adds or replaces run `id`'s curve of mean similarity against offset, from its (learned) table, in
+    // the run's colour, so that runs compare side by side; drawn beside the displayed encoding's
+    // curves (not for alibi and none, whose axis is not a similarity).
+    void setRunCurve(int id, const QString &name, const QColor &colour, const core::PeTable &table);
+    // Removes a run's curve; unknown ids are ignored.
+    void removeRunCurve(int id);
+    // The runs' curves: their values at offsets 0, 1, ... (as many as the table allows, at most 1024).
+    QVector<double> runCurve(int id) const;
 
     // The most matrix cells per side (0: as many as the colour map has pixels, the default).
     void setMaxBins(int bins);
@@ -77,6 +92,8 @@ public:
     QCustomPlot *plot() const { return m_plot; }
 
 Q_SIGNALS:
+    // New pictures were computed and drawn.
+    void computed();
     // The hovered readout (empty when the mouse leaves the matrix and the curves).
     void readoutChanged(const QString &text);
 
@@ -85,10 +102,32 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    // What one computation needs (copies: it may run on another thread) and what it gives.
+    struct Job {
+        core::PeTable table;
+        core::EncodingConfig encoding;
+        int heads = 1;
+        int seqLen = 0;
+        int alibiHead = 0;
+        int bins = 0;
+        bool curves = true; // the table changed: the offset curves too, not just the matrix size
+        // Multiply-adds it costs, roughly.
+        double work() const;
+    };
+    struct Result {
+        int bins = 0;
+        bool curves = false;
+        core::BinnedMatrix matrix;
+        QVector<int> offsets;
+        QVector<QVector<double>> values;
+        QStringList names;
+    };
+    static Result compute(const Job &job);
+    static void computeCurves(const Job &job, Result *result);
+    void apply(const Result &result);
+
     // The bins per side: the limit, the colour map's pixels and the work budget.
     int binCount() const;
-    void computeMatrix(int bins);
-    void computeCurves();
     void drawMatrix();
     void drawCurves();
     void drawTrainedMarks();
@@ -113,13 +152,23 @@ private:
     int m_maxBins = 0;
     int m_alibiHead = 0;
     bool m_dirty = false;
-    int m_drawnBins = -1;
+    int m_drawnBins = -1;     // of the matrix shown
+    int m_requestedBins = -1; // of the last computation asked for
+    bool m_pending = false;   // a computation runs on the pool
+    bool m_pendingCurves = false;
+    QFutureWatcher<Result> *m_watcher = nullptr;
 
     core::BinnedMatrix m_matrix;
     QVector<int> m_offsets;
     QVector<QVector<double>> m_curves;
     QStringList m_curveNames;
-    int m_stride = 1; // p step of the mean over p when the table is too big to use every p
+    struct RunCurve {
+        int id = 0;
+        QString name;
+        QColor colour;
+        QVector<double> values; // at offsets 0, 1, ...
+    };
+    QVector<RunCurve> m_runCurves;
     QString m_lastReadout;
 };
 

@@ -7,9 +7,12 @@
 #include "test_support.h"
 
 #include "curves_view.h"
+#include "extrapolation_view.h"
 #include "heatmap_view.h"
 #include "loss_view.h"
+#include "palette.h"
 #include "settings_panel.h"
+#include "similarity_view.h"
 
 #include <qcustomplot.h>
 
@@ -29,6 +32,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -118,6 +122,8 @@ private Q_SLOTS:
     void hoverReadout_data();
     void hoverReadout();
     void trainingFillsLossPlot();
+    void tabsAndSimilarityFollowsTable();
+    void finishedRunsProbeInExtrapolation();
     void pauseHoldsAndResumeContinues();
     void stopKeepsHistoryAndResetClears();
     void resetMidRunActsWhenStopped();
@@ -506,6 +512,62 @@ void TestMainWindow::closingMidRunJoinsWorker() {
     QCOMPARE(saved.numSamples, 256);
 }
 
+void TestMainWindow::tabsAndSimilarityFollowsTable() {
+    QTabWidget *tabs = m_window->viewTabs();
+    QCOMPARE(tabs->count(), 3);
+    QCOMPARE(tabs->tabText(0), QStringLiteral("Encoding"));
+    QCOMPARE(tabs->tabText(1), QStringLiteral("Similarity"));
+    QCOMPARE(tabs->tabText(2), QStringLiteral("Extrapolation"));
+    QCOMPARE(tabs->widget(1), static_cast<QWidget *>(m_window->similarityView()));
+    m_window->resize(1600, 1000);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    core::TrainConfig c = smallConfig(1);
+    c.encoding.dModel = 16;
+    m_window->settingsPanel()->setConfig(c);
+    tabs->setCurrentIndex(1);
+    ui::SimilarityView *similarity = m_window->similarityView();
+    QTRY_COMPARE(similarity->matrix().bins, 64);
+    // The sinusoidal d16 similarity at offset 5: the mean over frequencies of cos(5 w_i).
+    double expected = 0;
+    for (int i = 0; i < 8; ++i)
+        expected += std::cos(5 * std::pow(10000.0, -2.0 * i / 16));
+    QVERIFY(std::abs(similarity->matrix().at(5, 0) - expected / 8) < 1e-6);
+    // A new table follows while the tab is shown.
+    m_window->settingsPanel()->dModelBox()->setValue(8);
+    QTRY_VERIFY(std::abs(similarity->matrix().at(5, 0) - expected / 8) > 1e-3);
+    m_window->settingsPanel()->kindBox()->setCurrentText(QStringLiteral("learned"));
+    QTRY_COMPARE(similarity->curveNames().size(), qsizetype(2)); // all and trained-only
+}
+
+void TestMainWindow::finishedRunsProbeInExtrapolation() {
+    // seq_len 20 and max_len 64: the default probe lengths 20, 40, 80, 160 give two points, two skipped.
+    m_window->settingsPanel()->setConfig(smallConfig(1));
+    QSignalSpy probeSpy(m_window->controller(), &core::TrainingController::probed);
+    QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
+    m_window->startPauseAction()->trigger();
+    QVERIFY(finishedSpy.wait(60000));
+    QCOMPARE(probeSpy.count(), 1);
+    const auto probe = probeSpy.at(0).at(0).value<core::ProbeResult>();
+    QCOMPARE(probe.points.size(), qsizetype(2));
+    QCOMPARE(probe.skipped.size(), qsizetype(2));
+    ui::ExtrapolationView *view = m_window->extrapolationView();
+    QCOMPARE(view->runIds(), QVector<int>{1});
+    QCPGraph *graph = view->plot()->graph(0);
+    QCOMPARE(graph->pen().color(), ui::runColor(0));
+    QCOMPARE(graph->data()->size(), 2);
+    QCOMPARE(graph->data()->at(1)->key, 40.0);
+    QCOMPARE(graph->data()->at(1)->value, probe.points[1].loss);
+    QVERIFY(graph->name().startsWith(QStringLiteral("run 1 \u00b7 ")));
+    QCOMPARE(view->trainedLengthMarkers(), QVector<int>{20});
+    QVERIFY(view->findChild<QLabel *>(QStringLiteral("notes"))
+                ->text()
+                .contains(QStringLiteral("beyond max_len 64")));
+    // Reset clears it with the loss plot.
+    m_window->resetAction()->trigger();
+    QCOMPARE(view->runIds(), QVector<int>{});
+}
+
 void TestMainWindow::exportWritesRequestedSize_data() {
     QTest::addColumn<MainWindow::View>("view");
     QTest::addColumn<double>("scale");
@@ -515,6 +577,8 @@ void TestMainWindow::exportWritesRequestedSize_data() {
     QTest::newRow("curves x2") << MainWindow::View::Curves << 2.0;
     QTest::newRow("loss x1") << MainWindow::View::Loss << 1.0;
     QTest::newRow("loss x2") << MainWindow::View::Loss << 2.0;
+    QTest::newRow("similarity x1") << MainWindow::View::Similarity << 1.0;
+    QTest::newRow("extrapolation x2") << MainWindow::View::Extrapolation << 2.0;
 }
 
 void TestMainWindow::exportWritesRequestedSize() {

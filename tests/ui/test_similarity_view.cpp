@@ -39,6 +39,8 @@ private Q_SLOTS:
     void mouseMoveShowsReadout();
     void csvFiles();
     void hiddenViewComputesWhenShown();
+    void runCurvesSideBySide();
+    void bigTableComputesOffTheGuiThread();
 
 private:
     // Shows the view at a size whose matrix has room for `bins` cells per side.
@@ -63,6 +65,7 @@ void TestSimilarityView::show(int bins) {
     QVERIFY(QTest::qWaitForWindowExposed(m_view));
     m_view->plot()->replot();
     m_view->refresh();
+    m_view->finishComputing();
 }
 
 void TestSimilarityView::sinusoidalDependsOnOffsetOnly_data() {
@@ -278,6 +281,62 @@ void TestSimilarityView::hiddenViewComputesWhenShown() {
     const QString path = dir.filePath(QStringLiteral("similarity.png"));
     QCOMPARE(ui::exportPlot(m_view->plot(), path, 1000, 500), QString());
     QCOMPARE(QImage(path).size(), QSize(1000, 500));
+}
+
+void TestSimilarityView::runCurvesSideBySide() {
+    const core::EncodingConfig e = makeEncoding(core::PeKind::Sinusoidal, 16, 100);
+    m_view->setTable(core::computePeTable(e), e, 4, 20);
+    show();
+    const core::EncodingConfig learned = makeEncoding(core::PeKind::Learned, 16, 150);
+    const core::PeTable table = core::computePeTable(learned, 9);
+    m_view->setRunCurve(7, QStringLiteral("run 7 \u00b7 learned"), ui::runColor(6), table);
+    QCustomPlot *plot = m_view->plot();
+    QCOMPARE(plot->graphCount(), 2);
+    QCOMPARE(plot->graph(1)->pen().color(), ui::runColor(6));
+    QCOMPARE(plot->graph(1)->name(), QStringLiteral("run 7 \u00b7 learned"));
+    QVERIFY(plot->legend->visible());
+    const QVector<double> curve = m_view->runCurve(7);
+    QCOMPARE(curve.size(), qsizetype(150));
+    for (int k : {0, 3, 149})
+        QVERIFY(std::abs(curve[k] - core::meanSimilarityAtOffsets(table, {k})[0]) < 1e-12);
+    // Its whole length shows, past the displayed table's 100 positions.
+    QCOMPARE(plot->graph(1)->valueAxis()->axisRect()->axis(QCPAxis::atBottom)->range().upper, 149.0);
+    // The CSV gets its column at the shared offsets.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("offset.csv"));
+    QCOMPARE(m_view->writeOffsetCsv(path), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+    QCOMPARE(file.readLine().trimmed(),
+             QStringLiteral("offset,\"mean over p\",\"run 7 \u00b7 learned\"").toUtf8());
+    QCOMPARE(file.readLine().trimmed(), QByteArray("0,1,1"));
+    // ALiBi's axis is a bias, not a similarity: no run curves there.
+    const core::EncodingConfig alibi = makeEncoding(core::PeKind::Alibi, 16, 100);
+    m_view->setTable(core::computePeTable(alibi), alibi, 2, 20);
+    QCOMPARE(plot->graphCount(), 2); // the two heads
+    m_view->setTable(core::computePeTable(e), e, 4, 20);
+    m_view->removeRunCurve(7);
+    QCOMPARE(plot->graphCount(), 1);
+    QVERIFY(m_view->runCurve(7).isEmpty());
+}
+
+void TestSimilarityView::bigTableComputesOffTheGuiThread() {
+    show();
+    QSignalSpy spy(m_view, &SimilarityView::computed);
+    const core::EncodingConfig e = makeEncoding(core::PeKind::Sinusoidal, 256, 4000);
+    m_view->setTable(core::computePeTable(e), e, 4, 20);
+    QVERIFY(m_view->isComputing()); // handed to the pool, the GUI thread goes on
+    QVERIFY(m_view->readoutText().startsWith(QStringLiteral("Computing the similarity of ")));
+    QVERIFY(spy.wait(30000));
+    QVERIFY(!m_view->isComputing());
+    const core::BinnedMatrix &m = m_view->matrix();
+    QCOMPARE(m.edges.last(), 4000);
+    QVERIFY(m.bins > 50);
+    // Still the formula's numbers: cell (a, a) is the mean over a bin of width w of cos((p - q) w_i).
+    QVERIFY(std::abs(m.at(0, 0) - m.at(m.bins / 2, m.bins / 2)) < 1e-6);
+    QCOMPARE(m_view->offsets().size(), qsizetype(1024));
+    QVERIFY(std::abs(m_view->curve(0)[0] - 1.0) < 1e-6);
+    QVERIFY(std::abs(m_view->curve(0)[9] - core::ropeScore(9, 256, 10000.0)) < 1e-6);
 }
 
 QTEST_MAIN(TestSimilarityView)
