@@ -414,7 +414,7 @@ private Q_SLOTS:
         // Same-length edits of the pickled text, then re-sealed: a field of the wrong type or a
         // settings text with a terminal escape in it.
         QTest::newRow("settings with an escape")
-            << QByteArray("pe=sinusoidal;d_model=8") << QByteArray("pe=\x1b[31msoidal;d_model=8")
+            << QByteArray("pe=sinusoidal;task=seed") << QByteArray("pe=\x1b[31msoidal;task=seed")
             << "\\x1b[31msoidal";
         QTest::newRow("format of another program")
             << QByteArray("posenc-studio-checkpoint-2") << QByteArray("another-program-format-0002")
@@ -439,7 +439,7 @@ private Q_SLOTS:
     // A sealed file whose pickle claims a 2 GB string: refused before LibTorch allocates it.
     void pickleLengthPastItsEndIsRefused() {
         QByteArray bytes = m_good;
-        const qsizetype text = bytes.indexOf("pe=sinusoidal;");
+        const qsizetype text = bytes.indexOf("backbone=lstm;pe=sinusoidal;"); // the settings text
         QVERIFY(text > 5);
         QCOMPARE(bytes[text - 5], 'X'); // BINUNICODE, then a 4-byte little-endian length
         bytes.replace(text - 4, 4, QByteArray("\xff\xff\xff\x7f", 4));
