@@ -91,7 +91,7 @@ QVector<ConfigIssue> check(const TrainConfig &c) {
                             .arg(c.seqLen)
                             .arg(c.encoding.maxLen)});
     checkRange(out, "features", "features (input dimension)", c.featureDim, 1, kMaxFeatures);
-    checkRange(out, "samples", "samples", c.numSamples, 1, kMaxSamples);
+    checkRange(out, "samples", "samples", c.numSamples, kMinSamples, kMaxSamples);
     checkRange(out, "val-samples", "validation samples", c.valSamples, 1, kMaxSamples);
     checkRange(out, "layers", "LSTM layers", c.layers, 1, kMaxLayers);
     if (c.batchSize < 1)

@@ -89,7 +89,8 @@ SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent) {
                        tr("Steps per sequence; at most max_len. The seed uses 20."));
     m_features =
         addSpin(m_dataGroup, tr("features"), 1, kMaxFeatures, tr("Input features per step (seed: 10)."));
-    m_samples = addSpin(m_dataGroup, tr("samples"), 1, kMaxSamples, tr("Training sequences (seed: 1000)."));
+    m_samples =
+        addSpin(m_dataGroup, tr("samples"), kMinSamples, kMaxSamples, tr("Training sequences (seed: 1000)."));
     m_valSamples = addSpin(m_dataGroup, tr("validation samples"), 1, kMaxSamples,
                            tr("Held-out sequences of the same distribution, for the validation loss."));
     m_seed = addSpin(m_dataGroup, tr("seed"), 0, int(kMaxSeed),
