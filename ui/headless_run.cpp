@@ -1,5 +1,6 @@
 #include "headless_run.h"
 
+#include "file_util.h"
 #include "heatmap_view.h"
 #include "plot_export.h"
 #include "trainer.h"
@@ -11,7 +12,9 @@
 #include <QTemporaryFile>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <functional>
 #include <unistd.h>
 
 namespace posenc::ui {
@@ -28,7 +31,8 @@ QString shortest(double x) {
     return QString::number(x, 'g', QLocale::FloatingPointShortest);
 }
 
-// Creates `dir` if needed and proves a file can be written there; empty string or the reason.
+// Creates `dir` if needed and proves a file can be written there with a small real write (an
+// empty file needs no space, so creating one passes on a full disk); empty string or the reason.
 QString checkWritableDir(const QString &dir) {
     QFileInfo info(dir);
     if (info.exists() && !info.isDir())
@@ -38,28 +42,71 @@ QString checkWritableDir(const QString &dir) {
     QTemporaryFile probe(QDir(dir).filePath(QStringLiteral(".posenc-write-test-XXXXXX")));
     if (!probe.open())
         return QStringLiteral("cannot write there (%1)").arg(probe.errorString());
+    const QByteArray block(4096, '\0');
+    errno = 0;
+    if (probe.write(block) != block.size() || !probe.flush())
+        return QStringLiteral("cannot write there (%1)")
+            .arg(errno != 0 ? core::osErrorText(errno) : probe.errorString());
     return {};
 }
 
-QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
-                     const QString &dir) {
+QString writeHeatmap(const core::PeTable &table, const core::EncodingConfig &encoding, const QString &path) {
+    HeatmapView view;
+    view.resize(kHeadlessHeatmapWidth, kHeadlessHeatmapHeight);
+    view.setTable(table, encoding);
+    return exportPlot(view.plot(), path, kHeadlessHeatmapWidth, kHeadlessHeatmapHeight);
+}
+
+// Writes the five outputs, each tried even when another fails. Adds the names written to
+// `written` and returns one error per file that was not.
+QStringList writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
+                         const QString &dir, QStringList *written) {
     const QDir out(dir);
-    QString error = core::writeEpochCsv(epochs, out.filePath(QStringLiteral("loss.csv")));
     const core::PeTable table = trainer.peTable();
-    if (error.isEmpty())
-        error = core::writePeCsv(table, out.filePath(QStringLiteral("pe.csv")));
-    if (error.isEmpty()) {
-        HeatmapView view;
-        view.resize(kHeadlessHeatmapWidth, kHeadlessHeatmapHeight);
-        view.setTable(table, trainer.config().encoding);
-        error = exportPlot(view.plot(), out.filePath(QStringLiteral("heatmap.png")), kHeadlessHeatmapWidth,
-                           kHeadlessHeatmapHeight);
+    const std::pair<const char *, std::function<QString(const QString &)>> outputs[] = {
+        {"loss.csv", [&](const QString &p) { return core::writeEpochCsv(epochs, p); }},
+        {"pe.csv", [&](const QString &p) { return core::writePeCsv(table, p); }},
+        {"heatmap.png", [&](const QString &p) { return writeHeatmap(table, trainer.config().encoding, p); }},
+        {"checkpoint.pt", [&](const QString &p) { return trainer.saveCheckpoint(p); }},
+        {"state_dict.pt", [&](const QString &p) { return trainer.exportStateDict(p); }},
+    };
+    QStringList errors;
+    for (const auto &[name, write] : outputs) {
+        const QString error = write(out.filePath(QLatin1String(name)));
+        if (error.isEmpty())
+            *written << QLatin1String(name);
+        else
+            errors << error;
     }
-    if (error.isEmpty())
-        error = trainer.saveCheckpoint(out.filePath(QStringLiteral("checkpoint.pt")));
-    if (error.isEmpty())
-        error = trainer.exportStateDict(out.filePath(QStringLiteral("state_dict.pt")));
-    return error;
+    return errors;
+}
+
+// "a, b and c"
+QString listed(const QStringList &names) {
+    if (names.size() < 2)
+        return names.join(QString());
+    return names.mid(0, names.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") + names.last();
+}
+
+// Writes the outputs and says what was written; false when a file could not be.
+bool reportOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs, const QString &dir,
+                   QTextStream &out, QTextStream &err) {
+    QStringList written;
+    const QStringList errors = writeOutputs(trainer, epochs, dir, &written);
+    const QString where = QDir(dir).absolutePath();
+    if (errors.isEmpty()) {
+        out << "Wrote " << listed(written) << " to " << where << Qt::endl;
+        return true;
+    }
+    for (const QString &error : errors)
+        err << "posenc-studio: " << error << Qt::endl;
+    QStringList missing{QStringLiteral("loss.csv"), QStringLiteral("pe.csv"), QStringLiteral("heatmap.png"),
+                        QStringLiteral("checkpoint.pt"), QStringLiteral("state_dict.pt")};
+    for (const QString &name : written)
+        missing.removeAll(name);
+    err << "posenc-studio: wrote " << (written.isEmpty() ? QStringLiteral("nothing") : listed(written))
+        << " to " << where << "; not written: " << listed(missing) << Qt::endl;
+    return false;
 }
 } // namespace
 
@@ -103,8 +150,14 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
     QVector<core::EpochStats> epochs;
     core::Trainer::Hooks hooks;
     hooks.shouldStop = [] { return g_interrupted.load(); };
+    const QString lossCsv =
+        options.outDir.isEmpty() ? QString() : QDir(options.outDir).filePath(QStringLiteral("loss.csv"));
     hooks.onEpoch = [&](const core::EpochStats &s) {
         epochs.push_back(s);
+        // Written as each epoch ends, so a disk that fails later keeps every finished epoch; a
+        // failure here is reported with the other outputs at the end.
+        if (!lossCsv.isEmpty())
+            core::writeEpochCsv(epochs, lossCsv);
         out << "Epoch " << s.epoch << ", Loss: " << shortest(s.trainLoss)
             << ", Val loss: " << shortest(s.valLoss)
             << ", samples/s: " << QString::number(s.samplesPerSec, 'f', 0) << Qt::endl;
@@ -114,20 +167,13 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
 
     if (result.outcome != core::Outcome::Completed)
         err << "posenc-studio: " << result.message << Qt::endl;
-    if (!options.outDir.isEmpty()) {
-        error = writeOutputs(*trainer, epochs, options.outDir);
-        if (!error.isEmpty()) {
-            err << "posenc-studio: " << error << Qt::endl;
-            return kExitTrainingFailed;
-        }
-        out << "Wrote loss.csv, pe.csv, heatmap.png, checkpoint.pt and state_dict.pt to "
-            << QDir(options.outDir).absolutePath() << Qt::endl;
-    }
+    const bool outputsWritten =
+        options.outDir.isEmpty() || reportOutputs(*trainer, epochs, options.outDir, out, err);
     switch (result.outcome) {
     case core::Outcome::Completed:
-        return kExitOk;
+        return outputsWritten ? kExitOk : kExitTrainingFailed;
     case core::Outcome::Stopped:
-        return kExitInterrupted;
+        return kExitInterrupted; // Ctrl+C stays 130 even when an output could not be written
     case core::Outcome::Diverged:
     case core::Outcome::Failed:
         break;
