@@ -242,37 +242,45 @@ StackEffect stackEffect(uchar op) {
 // Walks a pickle's opcodes without running them: every argument lies inside the record, no
 // opcode pops what is not there, and it ends in STOP. LibTorch's unpickler trusts the lengths
 // (a damaged one allocates gigabytes) and the stack (an empty one is undefined behaviour).
+// Where the argument of the opcode at `at - 1` ends (`at` is just past the opcode); -1 for an
+// unknown opcode, -2 when the argument runs past the record's end.
+qint64 argumentEnd(const uchar *data, qint64 size, qint64 at) {
+    const int arg = pickleArgument(data[at - 1]);
+    if (arg == -1)
+        return -1;
+    if (arg >= 0)
+        return at + arg <= size ? at + arg : -2;
+    if (arg <= -10) {
+        const int bytes = -arg - 10;
+        if (at + bytes > size)
+            return -2;
+        quint64 length = 0;
+        for (int i = bytes - 1; i >= 0; --i)
+            length = (length << 8) | data[at + i];
+        return length <= quint64(size - at - bytes) ? at + bytes + qint64(length) : -2;
+    }
+    for (int lines = arg == -3 ? 2 : 1; lines > 0; --lines) {
+        const void *nl = std::memchr(data + at, '\n', size_t(size - at));
+        if (!nl)
+            return -2;
+        at = static_cast<const uchar *>(nl) - data + 1;
+    }
+    return at;
+}
+
+// Walks a pickle's opcodes without running them: every argument lies inside the record, no
+// opcode pops what is not there, and it ends in STOP. LibTorch's unpickler trusts the lengths
+// (a damaged one allocates gigabytes) and the stack (an empty one is undefined behaviour).
 QString checkPickle(const uchar *data, qint64 size) {
+    const QString malformed = QStringLiteral("a pickle record is malformed");
     qint64 depth = 0;
     std::vector<qint64> marks;
     for (qint64 at = 0; at < size;) {
         const uchar op = data[at++];
-        const int arg = pickleArgument(op);
-        if (arg == -1)
-            return QStringLiteral("it holds an unknown pickle opcode");
-        qint64 skip = arg;
-        if (arg <= -10) {
-            const int bytes = -arg - 10;
-            if (at + bytes > size)
-                return QStringLiteral("a pickle record is cut short");
-            quint64 length = 0;
-            for (int i = bytes - 1; i >= 0; --i)
-                length = (length << 8) | data[at + i];
-            if (length > quint64(size - at - bytes))
-                return QStringLiteral("a length in a pickle record runs past its end");
-            skip = bytes + qint64(length);
-        } else if (arg < 0) {
-            skip = 0;
-            for (int lines = arg == -3 ? 2 : 1; lines > 0; --lines) {
-                const void *nl = std::memchr(data + at + skip, '\n', size_t(size - at - skip));
-                if (!nl)
-                    return QStringLiteral("a pickle record is cut short");
-                skip = static_cast<const uchar *>(nl) - (data + at) + 1;
-            }
-        }
-        if (at + skip > size)
-            return QStringLiteral("a pickle record is cut short");
-        at += skip;
+        at = argumentEnd(data, size, at);
+        if (at < 0)
+            return at == -1 ? QStringLiteral("it holds an unknown pickle opcode")
+                            : QStringLiteral("a length in a pickle record runs past its end");
         if (op == '(') {
             marks.push_back(depth);
             continue;
@@ -280,18 +288,18 @@ QString checkPickle(const uchar *data, qint64 size) {
         const StackEffect effect = stackEffect(op);
         if (effect.toMark) {
             if (marks.empty() || (effect.change == 0 && op != '1' && marks.back() < 1))
-                return QStringLiteral("a pickle record is malformed");
+                return malformed;
             depth = marks.back() + effect.change;
             marks.pop_back();
         } else {
             if (depth < effect.needs)
-                return QStringLiteral("a pickle record is malformed");
+                return malformed;
             depth += effect.change;
             if (!marks.empty() && depth < marks.back())
-                return QStringLiteral("a pickle record is malformed");
+                return malformed;
         }
         if (op == '.')
-            return depth == 0 ? QString() : QStringLiteral("a pickle record is malformed");
+            return depth == 0 ? QString() : malformed;
     }
     return QStringLiteral("a pickle record is cut short");
 }
@@ -405,6 +413,7 @@ QByteArray encodeCheckpoint(const CheckpointState &s) {
     dict.insert("last_train_loss", s.lastTrainLoss);
     dict.insert("last_val_loss", s.lastValLoss);
     dict.insert("epoch_loss_sum", s.epochLossSum);
+    dict.insert("start_loss", s.startLoss);
     dict.insert("shuffle_rng", tensorValue(s.shuffleRng));
     dict.insert("epoch_order", tensorValue(s.order));
     dict.insert("model", model);
@@ -637,6 +646,7 @@ QString decodeCheckpoint(const QByteArray &bytes, CheckpointState *s) {
     s->lastTrainLoss = f.real("last_train_loss");
     s->lastValLoss = f.real("last_val_loss");
     s->epochLossSum = f.real("epoch_loss_sum");
+    s->startLoss = f.real("start_loss");
     s->shuffleRng = f.tensor("shuffle_rng");
     s->order = f.tensor("epoch_order", true);
     const c10::IValue model = f.value("model");
@@ -761,6 +771,8 @@ QString checkCounters(const CheckpointState &s) {
         return QStringLiteral("its last losses are not valid");
     if (!std::isfinite(s.epochLossSum) || s.epochLossSum < 0 || (s.nextBatch == 0 && s.epochLossSum != 0))
         return QStringLiteral("its loss sum for the current epoch is not valid");
+    if (!std::isnan(s.startLoss) && (!std::isfinite(s.startLoss) || s.startLoss < 0 || s.steps == 0))
+        return QStringLiteral("its first loss is not valid");
     return {};
 }
 

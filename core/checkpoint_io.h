@@ -35,6 +35,7 @@ struct CheckpointState {
     double lastTrainLoss = 0;
     double lastValLoss = 0;
     double epochLossSum = 0;
+    double startLoss = 0; // the run's first batch loss; NaN when unknown (old files) or before it
     torch::Tensor shuffleRng;
     torch::Tensor order; // the current epoch's sample order; undefined between epochs
     std::vector<std::pair<std::string, torch::Tensor>> model; // parameters, then buffers

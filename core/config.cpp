@@ -175,7 +175,7 @@ QVector<ConfigIssue> check(const TrainConfig &c) {
     QVector<ConfigIssue> out = checkEncoding(c.encoding);
     checkSequence(out, c);
     checkRange(out, "features", "features (input dimension)", c.featureDim, 1, kMaxFeatures);
-    checkRange(out, "samples", "samples", c.numSamples, 1, kMaxSamples);
+    checkRange(out, "samples", "samples", c.numSamples, kMinSamples, kMaxSamples);
     checkRange(out, "val-samples", "validation samples", c.valSamples, 1, kMaxSamples);
     checkRange(out, "layers", isAttention(c.backbone) ? "attention blocks" : "LSTM layers", c.layers, 1,
                kMaxLayers);

@@ -52,6 +52,7 @@ namespace limits {
 inline constexpr int kMinDModel = 2, kMaxDModel = 4096;
 inline constexpr int kMinMaxLen = 1, kMaxMaxLen = 100000;
 inline constexpr int kMaxFeatures = 4096;
+inline constexpr int kMinSamples = 2; // labels are normalised by their spread, which one sample lacks
 inline constexpr int kMaxSamples = 10000000;
 inline constexpr int kMaxLayers = 16;
 inline constexpr int kMaxHeads = 64;

@@ -1,5 +1,6 @@
 #include "pe_table.h"
 
+#include "file_util.h"
 #include "positional_encoding.h"
 
 #include <QSaveFile>
@@ -119,26 +120,19 @@ double peValue(const EncodingConfig &config, int position, int dim) {
 }
 
 QString writePeCsv(const PeTable &table, const QString &path) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
-        return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
-    QByteArray line = "position";
+    QByteArray text = "position";
     for (int d = 0; d < table.cols; ++d)
-        line += ",dim_" + QByteArray::number(d);
-    line += '\n';
-    file.write(line);
+        text += ",dim_" + QByteArray::number(d);
+    text += '\n';
     for (int p = 0; p < table.rows; ++p) {
-        line = QByteArray::number(p);
+        text += QByteArray::number(p);
         for (int d = 0; d < table.cols; ++d) {
-            line += ',';
-            line += QByteArray::number(double(table.at(p, d)), 'g', 9);
+            text += ',';
+            text += QByteArray::number(double(table.at(p, d)), 'g', 9);
         }
-        line += '\n';
-        file.write(line);
+        text += '\n';
     }
-    if (!file.commit())
-        return QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
-    return {};
+    return writeFileAtomically(path, text);
 }
 
 } // namespace posenc::core

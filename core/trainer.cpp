@@ -21,6 +21,9 @@ namespace {
 constexpr const char *kLegacyFormat = "posenc-studio-checkpoint-1";
 constexpr int kEvalChunk = 1024;
 constexpr qint64 kEvalScoreBudget = qint64(1) << 24; // attention scores per evaluation chunk (64 MB)
+// A run whose every batch loss of an epoch is this many times its first loss has diverged, even
+// if the numbers stay finite (lr 1e6 gives losses of 1e13 falling to 1e8, never NaN).
+constexpr double kDivergedFactor = 1e4;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 QString torchMessage(const std::exception &e) {
@@ -46,6 +49,8 @@ struct Trainer::Impl {
     torch::Tensor order; // this epoch's sample order; undefined between epochs
     int nextBatch = 0;
     double epochLossSum = 0;
+    double startLoss = kNaN; // the run's first batch loss, before any update (NaN before it)
+    double epochMinLoss = std::numeric_limits<double>::infinity(); // this epoch's, this session
     mutable std::mutex stepMutex; // held for each batch and for every read of the model
 
     int batchesPerEpoch() const { return (config.numSamples + config.batchSize - 1) / config.batchSize; }
@@ -125,6 +130,7 @@ struct Trainer::Impl {
         s.lastTrainLoss = lastTrain;
         s.lastValLoss = lastVal;
         s.epochLossSum = epochLossSum;
+        s.startLoss = startLoss;
         s.shuffleRng = shuffleGen.get_state();
         s.order = order;
         for (const auto &p : model->named_parameters())
@@ -190,6 +196,7 @@ struct Trainer::Impl {
         lastTrain = s.lastTrainLoss;
         lastVal = s.lastValLoss;
         epochLossSum = s.epochLossSum;
+        startLoss = s.startLoss;
         order = s.order.defined() ? s.order.clone() : torch::Tensor();
         return {};
     }
@@ -314,6 +321,9 @@ TrainResult Trainer::run(const Hooks &hooks) {
                                 .arg(d->steps + 1)
                                 .arg(d->config.lr));
                     }
+                    if (std::isnan(d->startLoss))
+                        d->startLoss = loss;
+                    d->epochMinLoss = std::min(d->epochMinLoss, loss);
                     lossTensor.backward();
                     d->optimizer->step();
                     ++d->steps;
@@ -354,6 +364,18 @@ TrainResult Trainer::run(const Hooks &hooks) {
             stats.samplesPerSec = samplesThisRun / seconds;
             if (hooks.onEpoch)
                 hooks.onEpoch(stats);
+            if (d->startLoss > 0 && d->epochMinLoss >= kDivergedFactor * d->startLoss)
+                return finish(
+                    Outcome::Diverged,
+                    QStringLiteral("Training diverged: the loss stayed above %1 times its first value "
+                                   "(%2) for all of epoch %3 (lowest %4). Try a lower learning rate "
+                                   "than %5.")
+                        .arg(kDivergedFactor)
+                        .arg(d->startLoss)
+                        .arg(epoch)
+                        .arg(d->epochMinLoss)
+                        .arg(d->config.lr));
+            d->epochMinLoss = std::numeric_limits<double>::infinity();
         }
     } catch (const std::exception &e) {
         return finish(Outcome::Failed, QStringLiteral("Training failed: %1").arg(torchMessage(e)));

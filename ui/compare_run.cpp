@@ -56,8 +56,10 @@ ComparisonRow trainRow(const core::TrainConfig &config, const QString &outDir, Q
     row.valLoss = result.lastValLoss;
     if (!outDir.isEmpty()) {
         const QString dir = QDir(outDir).filePath(folderName(config));
-        *writeError = QDir().mkpath(dir) ? writeOutputs(*trainer, epochs, row.probe, dir)
-                                         : QStringLiteral("Cannot create the folder %1").arg(dir);
+        QStringList written;
+        *writeError = QDir().mkpath(dir)
+                          ? writeOutputs(*trainer, epochs, row.probe, dir, &written).join(QLatin1Char('\n'))
+                          : QStringLiteral("Cannot create the folder %1").arg(dir);
     }
     return row;
 }

@@ -1,6 +1,7 @@
 #include "headless_run.h"
 
 #include "compare_run.h"
+#include "file_util.h"
 #include "heatmap_view.h"
 #include "plot_export.h"
 #include "trainer.h"
@@ -12,7 +13,9 @@
 #include <QTemporaryFile>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <functional>
 #include <unistd.h>
 
 namespace posenc::ui {
@@ -29,6 +32,39 @@ QString shortest(double x) {
     return QString::number(x, 'g', QLocale::FloatingPointShortest);
 }
 
+QString writeHeatmap(const core::PeTable &table, const core::EncodingConfig &encoding, const QString &path) {
+    HeatmapView view;
+    view.resize(kHeadlessHeatmapWidth, kHeadlessHeatmapHeight);
+    view.setTable(table, encoding);
+    return exportPlot(view.plot(), path, kHeadlessHeatmapWidth, kHeadlessHeatmapHeight);
+}
+
+// "a, b and c"
+QString listed(const QStringList &names) {
+    if (names.size() < 2)
+        return names.join(QString());
+    return names.mid(0, names.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") + names.last();
+}
+
+// Writes the outputs and says what was written; false when a file could not be.
+bool reportOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
+                   const core::ProbeResult &probe, const QString &dir, QTextStream &out, QTextStream &err) {
+    QStringList written;
+    const QStringList errors = writeOutputs(trainer, epochs, probe, dir, &written);
+    const QString where = QDir(dir).absolutePath();
+    if (errors.isEmpty()) {
+        out << "Wrote " << listed(written) << " to " << where << Qt::endl;
+        return true;
+    }
+    for (const QString &error : errors)
+        err << "posenc-studio: " << error << Qt::endl;
+    QStringList missing = outputNames();
+    for (const QString &name : written)
+        missing.removeAll(name);
+    err << "posenc-studio: wrote " << (written.isEmpty() ? QStringLiteral("nothing") : listed(written))
+        << " to " << where << "; not written: " << listed(missing) << Qt::endl;
+    return false;
+}
 } // namespace
 
 InterruptGuard::InterruptGuard() {
@@ -51,30 +87,43 @@ QString checkWritableDir(const QString &dir) {
     QTemporaryFile probe(QDir(dir).filePath(QStringLiteral(".posenc-write-test-XXXXXX")));
     if (!probe.open())
         return QStringLiteral("cannot write there (%1)").arg(probe.errorString());
+    // A small real write: an empty file needs no space, so creating one passes on a full disk.
+    const QByteArray block(4096, '\0');
+    errno = 0;
+    if (probe.write(block) != block.size() || !probe.flush())
+        return QStringLiteral("cannot write there (%1)")
+            .arg(errno != 0 ? core::osErrorText(errno) : probe.errorString());
     return {};
 }
 
-QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
-                     const core::ProbeResult &probe, const QString &dir) {
+QStringList outputNames() {
+    return {QStringLiteral("loss.csv"),          QStringLiteral("pe.csv"),
+            QStringLiteral("extrapolation.csv"), QStringLiteral("heatmap.png"),
+            QStringLiteral("checkpoint.pt"),     QStringLiteral("state_dict.pt")};
+}
+
+QStringList writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
+                         const core::ProbeResult &probe, const QString &dir, QStringList *written) {
     const QDir out(dir);
-    QString error = core::writeEpochCsv(epochs, out.filePath(QStringLiteral("loss.csv")));
     const core::PeTable table = trainer.peTable();
-    if (error.isEmpty())
-        error = core::writePeCsv(table, out.filePath(QStringLiteral("pe.csv")));
-    if (error.isEmpty())
-        error = core::writeProbeCsv(probe, out.filePath(QStringLiteral("extrapolation.csv")));
-    if (error.isEmpty()) {
-        HeatmapView view;
-        view.resize(kHeadlessHeatmapWidth, kHeadlessHeatmapHeight);
-        view.setTable(table, trainer.config().encoding);
-        error = exportPlot(view.plot(), out.filePath(QStringLiteral("heatmap.png")), kHeadlessHeatmapWidth,
-                           kHeadlessHeatmapHeight);
+    const std::function<QString(const QString &)> writers[] = {
+        [&](const QString &p) { return core::writeEpochCsv(epochs, p); },
+        [&](const QString &p) { return core::writePeCsv(table, p); },
+        [&](const QString &p) { return core::writeProbeCsv(probe, p); },
+        [&](const QString &p) { return writeHeatmap(table, trainer.config().encoding, p); },
+        [&](const QString &p) { return trainer.saveCheckpoint(p); },
+        [&](const QString &p) { return trainer.exportStateDict(p); },
+    };
+    const QStringList names = outputNames();
+    QStringList errors;
+    for (int i = 0; i < names.size(); ++i) { // each tried even when another failed
+        const QString error = writers[i](out.filePath(names[i]));
+        if (error.isEmpty())
+            *written << names[i];
+        else
+            errors << error;
     }
-    if (error.isEmpty())
-        error = trainer.saveCheckpoint(out.filePath(QStringLiteral("checkpoint.pt")));
-    if (error.isEmpty())
-        error = trainer.exportStateDict(out.filePath(QStringLiteral("state_dict.pt")));
-    return error;
+    return errors;
 }
 
 void printProbe(const core::ProbeResult &probe, QTextStream &out) {
@@ -83,8 +132,6 @@ void printProbe(const core::ProbeResult &probe, QTextStream &out) {
     for (const QString &note : probe.skipped)
         out << "Probe " << note << Qt::endl;
 }
-
-namespace {} // namespace
 
 void prepareEnvironment(bool offscreen) {
     if (offscreen && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -97,9 +144,9 @@ void prepareEnvironment(bool offscreen) {
     }
 }
 
-int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &err) {
-    if (options.isComparison())
-        return runComparison(options, out, err);
+namespace {
+// The run to train: a checkpoint to continue, or a fresh one; null (and one line on `err`) on bad input.
+std::unique_ptr<core::Trainer> prepareRun(const core::CliOptions &options, QTextStream &err) {
     QString error;
     std::unique_ptr<core::Trainer> trainer;
     if (!options.continuePath.isEmpty()) {
@@ -113,23 +160,36 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
         err << "posenc-studio: "
             << (options.continuePath.isEmpty() ? QString() : QStringLiteral("--continue: ")) << error
             << Qt::endl;
-        return kExitBadInput;
+        return nullptr;
     }
     // Checked (and created) only once the run is known to start, so bad input writes nothing.
-    if (!options.outDir.isEmpty()) {
-        const QString why = checkWritableDir(options.outDir);
-        if (!why.isEmpty()) {
-            err << "posenc-studio: --out " << options.outDir << ": " << why << Qt::endl;
-            return kExitBadInput;
-        }
+    const QString why = options.outDir.isEmpty() ? QString() : checkWritableDir(options.outDir);
+    if (!why.isEmpty()) {
+        err << "posenc-studio: --out " << options.outDir << ": " << why << Qt::endl;
+        return nullptr;
     }
+    return trainer;
+}
+} // namespace
 
+int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &err) {
+    if (options.isComparison())
+        return runComparison(options, out, err);
+    const std::unique_ptr<core::Trainer> trainer = prepareRun(options, err);
+    if (!trainer)
+        return kExitBadInput;
     const InterruptGuard interrupt;
     QVector<core::EpochStats> epochs;
     core::Trainer::Hooks hooks;
     hooks.shouldStop = [] { return InterruptGuard::interrupted(); };
+    const QString lossCsv =
+        options.outDir.isEmpty() ? QString() : QDir(options.outDir).filePath(QStringLiteral("loss.csv"));
     hooks.onEpoch = [&](const core::EpochStats &s) {
         epochs.push_back(s);
+        // Written as each epoch ends, so a disk that fails later keeps every finished epoch; a
+        // failure here is reported with the other outputs at the end.
+        if (!lossCsv.isEmpty())
+            core::writeEpochCsv(epochs, lossCsv);
         out << "Epoch " << s.epoch << ", Loss: " << shortest(s.trainLoss)
             << ", Val loss: " << shortest(s.valLoss)
             << ", samples/s: " << QString::number(s.samplesPerSec, 'f', 0) << Qt::endl;
@@ -143,20 +203,13 @@ int runHeadless(const core::CliOptions &options, QTextStream &out, QTextStream &
     } else {
         err << "posenc-studio: " << result.message << Qt::endl;
     }
-    if (!options.outDir.isEmpty()) {
-        error = writeOutputs(*trainer, epochs, probe, options.outDir);
-        if (!error.isEmpty()) {
-            err << "posenc-studio: " << error << Qt::endl;
-            return kExitTrainingFailed;
-        }
-        out << "Wrote loss.csv, pe.csv, extrapolation.csv, heatmap.png, checkpoint.pt and state_dict.pt to "
-            << QDir(options.outDir).absolutePath() << Qt::endl;
-    }
+    const bool outputsWritten =
+        options.outDir.isEmpty() || reportOutputs(*trainer, epochs, probe, options.outDir, out, err);
     switch (result.outcome) {
     case core::Outcome::Completed:
-        return kExitOk;
+        return outputsWritten ? kExitOk : kExitTrainingFailed;
     case core::Outcome::Stopped:
-        return kExitInterrupted;
+        return kExitInterrupted; // Ctrl+C stays 130 even when an output could not be written
     case core::Outcome::Diverged:
     case core::Outcome::Failed:
         break;

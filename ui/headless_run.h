@@ -36,12 +36,16 @@ private:
     void (*m_previous)(int);
 };
 
-// Creates `dir` if needed and proves a file can be written there; empty string or the reason.
+// Creates `dir` if needed and proves a file can be written there with a small real write;
+// empty string or the reason.
 QString checkWritableDir(const QString &dir);
-// Writes a run's loss.csv, pe.csv, extrapolation.csv, heatmap.png, checkpoint.pt and state_dict.pt
-// into `dir`; empty string or the first failure.
-QString writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
-                     const core::ProbeResult &probe, const QString &dir);
+// The files of a run's output folder: loss.csv, pe.csv, extrapolation.csv, heatmap.png,
+// checkpoint.pt and state_dict.pt.
+QStringList outputNames();
+// Writes those files into `dir`, each tried even when another fails; adds the names written to
+// `written` and returns one error per file that was not.
+QStringList writeOutputs(const core::Trainer &trainer, const QVector<core::EpochStats> &epochs,
+                         const core::ProbeResult &probe, const QString &dir, QStringList *written);
 // Prints "Probe length N, Loss: x" per probed length and a line per skipped one.
 void printProbe(const core::ProbeResult &probe, QTextStream &out);
 

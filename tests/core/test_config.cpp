@@ -50,7 +50,10 @@ private Q_SLOTS:
         QTest::newRow("epochs 0") << "epochs" << 0.0 << "epochs"
                                   << "epochs must be between 1 and 100000 (got 0)";
         QTest::newRow("samples 0") << "samples" << 0.0 << "samples"
-                                   << "samples must be between 1 and 10000000 (got 0)";
+                                   << "samples must be between 2 and 10000000 (got 0)";
+        // One sample has no spread: its normalised label would be divided by 1e-8.
+        QTest::newRow("samples 1") << "samples" << 1.0 << "samples"
+                                   << "samples must be between 2 and 10000000 (got 1)";
         QTest::newRow("base 1") << "base" << 1.0 << "base"
                                 << "base must be a number above 1 and at most 1e12 (got 1)";
         QTest::newRow("layers 0") << "layers" << 0.0 << "layers"

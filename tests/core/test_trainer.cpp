@@ -134,6 +134,24 @@ private Q_SLOTS:
             QVERIFY(std::isfinite(b.loss)); // the bad loss is never reported as a point
     }
 
+    // lr 1e6 never gives NaN: losses of 1e13 that fall slowly. A whole epoch at 1e4 times the
+    // first loss is divergence all the same.
+    void lossFarAboveItsStartDiverges() {
+        TrainConfig c = small();
+        c.lr = 1e6;
+        c.epochs = 5;
+        const Run run = train(c);
+        QCOMPARE(run.result.outcome, Outcome::Diverged);
+        QCOMPARE(run.result.epochsDone, 2); // epoch 1 holds the first loss itself
+        QCOMPARE(run.epochs.size(), 2);
+        QVERIFY(run.epochs[1].trainLoss > 1e4 * run.batches[0].loss);
+        QVERIFY2(run.result.message.startsWith(
+                     QStringLiteral("Training diverged: the loss stayed above 10000 times its first value")),
+                 qPrintable(run.result.message));
+        QVERIFY(run.result.message.contains(QStringLiteral("for all of epoch 2")));
+        QVERIFY(run.result.message.contains(QStringLiteral("Try a lower learning rate than 1e+06.")));
+    }
+
     void stopLandsAtTheNextBatch() {
         int calls = 0;
         Trainer::Hooks hooks;

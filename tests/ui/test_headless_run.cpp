@@ -2,6 +2,7 @@
 // the seed's "Epoch N, Loss: ..." lines, the files of --out, bad input (exit code 2, one line
 // on stderr naming the option, nothing written), --resume, --help and --version.
 
+#include "../core/tiny_tmpfs.h"
 #include "test_support.h"
 
 #include <QDir>
@@ -109,6 +110,8 @@ private Q_SLOTS:
     void compareWritesTableCsvAndFolders();
     void resumeGarbage();
     void ctrlCStopsAndStillWrites();
+    void fullDiskSaysWhatWasWritten();
+    void fullDiskFailsTheEarlyProbe();
     void help();
     void version();
 
@@ -427,6 +430,60 @@ void TestHeadlessRun::ctrlCStopsAndStillWrites() {
     QCOMPARE(resumed.exitCode, 0);
     QCOMPARE(epochLosses(resumed.out).size(), 1);
     QCOMPARE(epochLosses(resumed.out).first().first, epochs + 1);
+}
+
+// A disk that fills during the run: loss.csv (written as each epoch ends) survives, the files
+// that do not fit are named and absent, and no empty file is reported as written.
+void TestHeadlessRun::fullDiskSaysWhatWasWritten() {
+    const posenc::testing::TinyTmpfs disk;
+    if (!disk.skipReason().isEmpty())
+        QSKIP(qPrintable(disk.skipReason()));
+    const Run run =
+        runApp({QStringLiteral("--headless"), QStringLiteral("--samples"), QStringLiteral("128"),
+                QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--out"), disk.path()});
+    QCOMPARE(run.exitStatus, QProcess::NormalExit);
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(epochLosses(run.out).size(), 2);
+    static const QRegularExpression summary(
+        QStringLiteral("^posenc-studio: wrote (.+) to (.+); not written: (.+)$"));
+    QRegularExpressionMatch match;
+    for (const QString &line : lines(run.err))
+        if (summary.match(line).hasMatch())
+            match = summary.match(line);
+    QVERIFY2(match.hasMatch(), qPrintable(run.err));
+    const QRegularExpression separator(QStringLiteral(", | and "));
+    const QStringList written = match.captured(1).split(separator);
+    const QStringList missing = match.captured(3).split(separator);
+    QCOMPARE(written.size() + missing.size(), 5);
+    QVERIFY2(written.contains(QStringLiteral("loss.csv")), qPrintable(run.err));
+    QCOMPARE(readLines(QDir(disk.path()).filePath(QStringLiteral("loss.csv"))).size(), 3); // header, 2 epochs
+    for (const QString &name : written)
+        QVERIFY2(QFileInfo(QDir(disk.path()).filePath(name)).size() > 0, qPrintable(name));
+    for (const QString &name : missing) {
+        QVERIFY2(!QFileInfo::exists(QDir(disk.path()).filePath(name)), qPrintable(name));
+        QVERIFY2(run.err.contains(QStringLiteral("Cannot write ")), qPrintable(run.err));
+    }
+    QVERIFY2(run.err.contains(QStringLiteral("No space left on device")), qPrintable(run.err));
+    QStringList onDisk = entries(disk.path());
+    onDisk.sort();
+    QStringList expected = written;
+    expected.sort();
+    QCOMPARE(onDisk, expected); // no probe or temporary files left behind
+}
+
+// An empty file needs no space, so only a real write proves a full disk is full, before training.
+void TestHeadlessRun::fullDiskFailsTheEarlyProbe() {
+    const posenc::testing::TinyTmpfs disk;
+    if (!disk.skipReason().isEmpty())
+        QSKIP(qPrintable(disk.skipReason()));
+    QVERIFY(disk.fill() > 0);
+    const Run run = runApp({QStringLiteral("--headless"), QStringLiteral("--out"), disk.path()});
+    QCOMPARE(run.exitCode, 2);
+    QCOMPARE(run.err.trimmed(),
+             QStringLiteral("posenc-studio: --out %1: cannot write there (No space left on device)")
+                 .arg(disk.path()));
+    QVERIFY(epochLosses(run.out).isEmpty());
+    QCOMPARE(entries(disk.path()), QStringList{QStringLiteral("filler")});
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessRun)
