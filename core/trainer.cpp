@@ -3,6 +3,7 @@
 #include "cpu_runtime.h"
 #include "dataset.h"
 #include "file_util.h"
+#include "fused_adam.h"
 #include "model.h"
 
 #include <QElapsedTimer>
@@ -60,8 +61,12 @@ struct Trainer::Impl {
         train = makeSeedDataset(c.numSamples, c.seqLen, c.featureDim, c10::nullopt, &labelMean, &labelStd,
                                 c.task);
         model = SequenceModel(c);
-        optimizer =
-            std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr));
+        // The fused path (default) also steps Adam over one flat buffer; --lstm reference keeps LibTorch's.
+        if (c.lstm == LstmImpl::Fused)
+            optimizer = std::make_unique<FusedAdam>(model->parameters(), torch::optim::AdamOptions(c.lr));
+        else
+            optimizer =
+                std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr));
         {
             auto global = at::detail::getDefaultCPUGenerator();
             std::lock_guard<std::mutex> lock(global.mutex());
