@@ -33,6 +33,8 @@ private:
     // What is added to the scores at `length`: ALiBi's -slope_h * |i - j| and the causal mask's
     // -inf above the diagonal, as [heads or 1, length, length]; undefined when nothing is added.
     torch::Tensor scoreBias(int length);
+    // scoreBias(length) repeated for each sample: [batch * heads, length, length], cached when small.
+    torch::Tensor batchedScoreBias(int batch, int length);
     // cos and sin of ropeAngles(length), as float, cached per length.
     const std::pair<torch::Tensor, torch::Tensor> &rotation(int length);
 
@@ -42,6 +44,7 @@ private:
     double m_base;
     torch::Tensor m_slopes;
     std::map<int, torch::Tensor> m_biasCache;
+    std::map<std::pair<int, int>, torch::Tensor> m_batchedBiasCache; // by (batch, length)
     std::map<int, std::pair<torch::Tensor, torch::Tensor>> m_rotationCache;
 };
 TORCH_MODULE(Attention);

@@ -50,8 +50,10 @@ torch::Tensor SequenceModelImpl::forward(const torch::Tensor &x) {
     }
     for (const auto &block : *blocks)
         h = block->as<BlockImpl>()->forward(h);
-    h = norm->forward(h);
-    return fc->forward(m_backbone == Backbone::Transformer ? h.mean(1) : h.select(1, h.size(1) - 1));
+    // LayerNorm acts on each step alone, so the causal model normalises only the step it reads.
+    if (m_backbone == Backbone::Transformer)
+        return fc->forward(norm->forward(h).mean(1));
+    return fc->forward(norm->forward(h.select(1, h.size(1) - 1)));
 }
 
 QString saveStateDict(const SequenceModelImpl &model, const QString &path) {

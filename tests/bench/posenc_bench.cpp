@@ -2,7 +2,8 @@
 // same "key value" form as the Python peers in ../shared/bench, which --peers runs side by side
 // (with /usr/bin/python3) so that ratios come from one run on one machine.
 //
-//   posenc-bench train   [--peers] [--threads N] [--repeats R]   (training runs on a worker thread)
+//   posenc-bench train   [--peers] [--threads N] [--repeats R] [--config seed|wide|causal-transformer]
+//                        (training runs on a worker thread, as in the app)
 //   posenc-bench heatmap [--peers] [--repeats R]
 //   posenc-bench ui
 //   posenc-bench all     [--peers]
@@ -184,7 +185,7 @@ void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
         << Qt::endl;
 }
 
-void benchTrain(bool peers, int threads, int repeats) {
+void benchTrain(bool peers, int threads, int repeats, const QString &only) {
     using core::Backbone, core::PeKind, core::Task;
     const TrainCase cases[] = {
         {"seed", Backbone::Lstm, PeKind::Sinusoidal, Task::Seed, 32, 20, 32, 1000, 10},
@@ -196,7 +197,8 @@ void benchTrain(bool peers, int threads, int repeats) {
         << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1")) << ", median of " << repeats
         << "; peers: seed_train.py for the LSTM, pe_lab.py for the causal transformer)" << Qt::endl;
     for (const TrainCase &c : cases)
-        benchTrainCase(c, peers, threads, repeats);
+        if (only.isEmpty() || only == QLatin1String(c.name))
+            benchTrainCase(c, peers, threads, repeats);
 }
 
 void benchHeatmap(bool peers, int repeats) {
@@ -309,6 +311,9 @@ int main(int argc, char *argv[]) {
     parser.addOption({QStringLiteral("threads"),
                       QStringLiteral("LibTorch intra-op threads (0 = the app's choice)."),
                       QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("config"),
+                      QStringLiteral("train: only this config (seed, wide or causal-transformer)."),
+                      QStringLiteral("name")});
     parser.addOption({QStringLiteral("repeats"), QStringLiteral("Repeats per figure (median)."),
                       QStringLiteral("n"), QStringLiteral("3")});
     parser.process(app);
@@ -322,7 +327,7 @@ int main(int argc, char *argv[]) {
         return 2;
     }
     if (what == QLatin1String("train") || what == QLatin1String("all"))
-        benchTrain(peers, threads, repeats);
+        benchTrain(peers, threads, repeats, parser.value(QStringLiteral("config")));
     if (what == QLatin1String("heatmap") || what == QLatin1String("all"))
         benchHeatmap(peers, repeats);
     if (what == QLatin1String("ui") || what == QLatin1String("all"))
