@@ -23,11 +23,13 @@ Tensor sliceOf(const Tensor &flat, int64_t offset, const Tensor &like) {
                                   c10::contiguous_strides(like.sizes()));
 }
 
-// Makes `t` a view of flat at `offset` unless it already is one, copying its values in (zeros if undefined).
+// `t` itself when it already sits on flat at `offset`; else a tensor there that holds t's values (zeros
+// when t is undefined).
 Tensor adopt(const Tensor &t, const Tensor &flat, int64_t offset, const Tensor &like) {
-    const Tensor slice = sliceOf(flat, offset, like);
-    if (t.defined() && t.data_ptr() == slice.data_ptr() && t.sizes() == like.sizes())
+    if (t.defined() && t.data_ptr() == static_cast<void *>(flat.data_ptr<float>() + offset) &&
+        t.sizes() == like.sizes() && t.is_contiguous())
         return t;
+    const Tensor slice = sliceOf(flat, offset, like);
     if (t.defined())
         slice.copy_(t.reshape(like.sizes()));
     else
@@ -62,9 +64,11 @@ bool FusedAdam::bind() {
             return false;
     if (m_offsets.size() != params.size()) {
         m_offsets.clear();
+        m_keys.clear();
         int64_t total = 0;
         for (const Tensor &p : params) {
             m_offsets.push_back(total);
+            m_keys.push_back(stateKey(p));
             total += p.numel();
         }
         for (Tensor *flat : {&m_params, &m_grads, &m_expAvg, &m_expAvgSq})
@@ -74,14 +78,14 @@ bool FusedAdam::bind() {
     for (size_t i = 0; i < params.size(); ++i) {
         Tensor p = params[i];
         const int64_t off = m_offsets[i];
-        const Tensor slice = sliceOf(m_params, off, p);
-        if (p.data_ptr() != slice.data_ptr() || !p.is_contiguous()) {
+        if (p.data_ptr() != static_cast<void *>(m_params.data_ptr<float>() + off) || !p.is_contiguous()) {
+            const Tensor slice = sliceOf(m_params, off, p);
             slice.copy_(p);
             p.set_(m_params.storage(), off, p.sizes(), slice.strides());
         }
         if (p.grad().defined())
             p.mutable_grad() = adopt(p.grad(), m_grads, off, p);
-        auto &entry = state_[stateKey(p)];
+        auto &entry = state_[m_keys[i]];
         if (!entry)
             entry = std::make_unique<AdamParamState>();
         auto &s = static_cast<AdamParamState &>(*entry);
@@ -108,7 +112,7 @@ torch::Tensor FusedAdam::step(LossClosure closure) {
     for (size_t i = 0; i < params.size(); ++i) {
         if (!params[i].grad().defined())
             continue;
-        auto &s = static_cast<AdamParamState &>(*state_[stateKey(params[i])]);
+        auto &s = static_cast<AdamParamState &>(*state_[m_keys[i]]);
         s.step(s.step() + 1);
         const int64_t off = m_offsets[i];
         adamUpdate(p + off, g + off, m + off, v + off, params[i].numel(), options, s.step());

@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
 namespace posenc::core {
@@ -23,7 +24,8 @@ private:
     // that were replaced since the last step. False when a parameter is not a float CPU tensor.
     bool bind();
 
-    std::vector<int64_t> m_offsets; // each parameter's first element in the flat buffers
+    std::vector<int64_t> m_offsets;  // each parameter's first element in the flat buffers
+    std::vector<std::string> m_keys; // each parameter's key in Optimizer::state()
     torch::Tensor m_params, m_grads, m_expAvg, m_expAvgSq;
 };
 
