@@ -40,6 +40,7 @@ struct Trainer::Impl {
     std::unique_ptr<torch::optim::Adam> optimizer;
     at::Generator shuffleGen; // continues the seed's global stream after model init
     int threads = 0;
+    int blasThreads = 0;
     int epochsDone = 0;
     qint64 steps = 0;
     double lastTrain = kNaN;
@@ -169,12 +170,16 @@ void Trainer::setTotalEpochs(int epochs) {
 void Trainer::setThreads(int threads) {
     d->threads = threads;
 }
+void Trainer::setBlasThreads(int threads) {
+    d->blasThreads = threads;
+}
 
 TrainResult Trainer::run(const Hooks &hooks) {
     TrainResult result;
     const int threads = d->threads > 0 ? d->threads : recommendedThreads(d->config);
     torch::set_num_threads(threads);
-    setBlasThreads(threads); // torch::set_num_threads does not reach OpenBLAS's own pool
+    // torch::set_num_threads does not reach OpenBLAS's own pool.
+    core::setBlasThreads(d->blasThreads > 0 ? d->blasThreads : threads);
     keepFreedMemory();
     const int batches = d->batchesPerEpoch();
     const qint64 totalSteps = qint64(d->config.epochs) * batches;

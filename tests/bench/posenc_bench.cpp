@@ -2,7 +2,8 @@
 // same "key value" form as the Python peers in ../shared/bench, which --peers runs side by side
 // (with /usr/bin/python3) so that ratios come from one run on one machine.
 //
-//   posenc-bench train   [--peers] [--threads N] [--repeats R] [--config seed|wide|causal-transformer]
+//   posenc-bench train   [--peers] [--threads N] [--blas-threads N] [--repeats R]
+//                        [--config seed|wide|causal-transformer]
 //                        (training runs on a worker thread, as in the app)
 //   posenc-bench heatmap [--peers] [--repeats R]
 //   posenc-bench ui
@@ -74,7 +75,7 @@ struct TrainFigures {
 
 // Trains on a worker thread of its own, as the app does (glibc gives it its own malloc arena), and
 // counts that thread's page faults.
-TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
+TrainFigures timeTraining(const core::TrainConfig &config, int threads, int blasThreads = 0) {
     QString error;
     auto trainer = core::Trainer::create(config, &error);
     if (!trainer) {
@@ -82,6 +83,7 @@ TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
         return {};
     }
     trainer->setThreads(threads);
+    trainer->setBlasThreads(blasThreads);
     TrainFigures f;
     std::thread worker([&] {
         rusage afterFirst{}, after{};
@@ -136,7 +138,7 @@ QString trainLine(const TrainCase &c, const QString &who, double finalLoss, doub
 }
 
 // Times one case for each LSTM kernel (one run for the attention backbones), then its peer.
-void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
+void benchTrainCase(const TrainCase &c, bool peers, int threads, int blasThreads, int repeats) {
     core::TrainConfig config;
     config.backbone = c.backbone;
     config.encoding.kind = c.pe;
@@ -156,7 +158,7 @@ void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
         QVector<double> secs;
         TrainFigures f;
         for (int r = 0; r < repeats; ++r) {
-            f = timeTraining(config, threads);
+            f = timeTraining(config, threads, blasThreads);
             secs << f.seconds;
         }
         ours << median(secs);
@@ -185,7 +187,7 @@ void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
         << Qt::endl;
 }
 
-void benchTrain(bool peers, int threads, int repeats, const QString &only) {
+void benchTrain(bool peers, int threads, int blasThreads, int repeats, const QString &only) {
     using core::Backbone, core::PeKind, core::Task;
     const TrainCase cases[] = {
         {"seed", Backbone::Lstm, PeKind::Sinusoidal, Task::Seed, 32, 20, 32, 1000, 10},
@@ -194,11 +196,13 @@ void benchTrain(bool peers, int threads, int repeats, const QString &only) {
          10},
     };
     out << "== train (LibTorch intra-op threads: "
-        << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1")) << ", median of " << repeats
-        << "; peers: seed_train.py for the LSTM, pe_lab.py for the causal transformer)" << Qt::endl;
+        << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1")) << ", OpenBLAS threads: "
+        << (blasThreads > 0 ? QString::number(blasThreads) : QStringLiteral("the same")) << ", median of "
+        << repeats << "; peers: seed_train.py for the LSTM, pe_lab.py for the causal transformer)"
+        << Qt::endl;
     for (const TrainCase &c : cases)
         if (only.isEmpty() || only == QLatin1String(c.name))
-            benchTrainCase(c, peers, threads, repeats);
+            benchTrainCase(c, peers, threads, blasThreads, repeats);
 }
 
 void benchHeatmap(bool peers, int repeats) {
@@ -311,6 +315,9 @@ int main(int argc, char *argv[]) {
     parser.addOption({QStringLiteral("threads"),
                       QStringLiteral("LibTorch intra-op threads (0 = the app's choice)."),
                       QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("blas-threads"),
+                      QStringLiteral("train: OpenBLAS threads (0 = as many as LibTorch's)."),
+                      QStringLiteral("n"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("config"),
                       QStringLiteral("train: only this config (seed, wide or causal-transformer)."),
                       QStringLiteral("name")});
@@ -327,7 +334,8 @@ int main(int argc, char *argv[]) {
         return 2;
     }
     if (what == QLatin1String("train") || what == QLatin1String("all"))
-        benchTrain(peers, threads, repeats, parser.value(QStringLiteral("config")));
+        benchTrain(peers, threads, parser.value(QStringLiteral("blas-threads")).toInt(), repeats,
+                   parser.value(QStringLiteral("config")));
     if (what == QLatin1String("heatmap") || what == QLatin1String("all"))
         benchHeatmap(peers, repeats);
     if (what == QLatin1String("ui") || what == QLatin1String("all"))
