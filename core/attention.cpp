@@ -8,6 +8,9 @@ namespace posenc::core {
 namespace {
 // Caches hold one entry per length seen (training length plus a few probe lengths).
 constexpr size_t kMaxCachedLengths = 16;
+// The bias repeated for each sample of a batch is kept up to this many values (4 MB): a training
+// batch's, not a long probe's.
+constexpr int64_t kMaxBatchedBiasValues = int64_t(1) << 20;
 
 template <typename Map> void trimCache(Map &cache) {
     if (cache.size() > kMaxCachedLengths)
@@ -76,22 +79,48 @@ torch::Tensor AttentionImpl::scoreBias(int length) {
     return m_biasCache.emplace(length, bias.contiguous()).first->second;
 }
 
-torch::Tensor AttentionImpl::forward(const torch::Tensor &x) {
+torch::Tensor AttentionImpl::batchedScoreBias(int batch, int length, int queries) {
+    const auto bias = scoreBias(length);
+    if (!bias.defined())
+        return {};
+    const auto expanded = [&] {
+        return bias.narrow(1, length - queries, queries)
+            .expand({batch, m_heads, queries, length})
+            .reshape({int64_t(batch) * m_heads, queries, length});
+    };
+    if (int64_t(batch) * m_heads * queries * length > kMaxBatchedBiasValues)
+        return expanded();
+    auto it = m_batchedBiasCache.find({batch, length, queries});
+    if (it == m_batchedBiasCache.end()) {
+        trimCache(m_batchedBiasCache);
+        it = m_batchedBiasCache.emplace(std::make_tuple(batch, length, queries), expanded()).first;
+    }
+    return it->second;
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor &x, bool lastQueryOnly) {
     const int64_t b = x.size(0), length = x.size(1), d = x.size(2), headDim = d / m_heads;
-    const auto parts = qkv->forward(x).view({b, length, 3, m_heads, headDim}).permute({2, 0, 3, 1, 4});
-    auto q = parts[0], k = parts[1];
-    const auto v = parts[2];
+    const int64_t queries = lastQueryOnly ? 1 : length;
+    // q, k and v as [batch * heads, length, head_dim] (one copy), so that scores, scale and bias are one
+    // baddbmm and the mix one bmm: fewer ATen calls and autograd nodes than 4-D matmuls, a division and
+    // an addition, which is where a step of this small model spends its time.
+    const auto heads = qkv->forward(x)
+                           .view({b, length, 3, m_heads, headDim})
+                           .permute({2, 0, 3, 1, 4})
+                           .reshape({3, b * m_heads, length, headDim});
+    auto q = heads[0].narrow(1, length - queries, queries), k = heads[1];
+    const auto v = heads[2];
     if (m_kind == PeKind::Rope) {
         const auto &[cos, sin] = rotation(int(length));
-        q = applyRope(q, cos, sin);
+        q = applyRope(q, cos.narrow(0, length - queries, queries), sin.narrow(0, length - queries, queries));
         k = applyRope(k, cos, sin);
     }
-    auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(double(headDim));
-    const auto bias = scoreBias(int(length));
-    if (bias.defined())
-        scores = scores + bias.unsqueeze(0);
-    const auto mixed = torch::matmul(scores.softmax(-1), v);
-    return out->forward(mixed.transpose(1, 2).reshape({b, length, d}));
+    const double scale = 1.0 / std::sqrt(double(headDim));
+    const auto bias = batchedScoreBias(int(b), int(length), int(queries));
+    const auto scores = bias.defined() ? torch::baddbmm(bias, q, k.transpose(1, 2), 1.0, scale)
+                                       : torch::bmm(q, k.transpose(1, 2)) * scale;
+    const auto mixed = torch::bmm(scores.softmax(-1), v);
+    return out->forward(mixed.view({b, m_heads, queries, headDim}).transpose(1, 2).reshape({b, queries, d}));
 }
 
 BlockImpl::BlockImpl(int dModel, int heads, PeKind kind, bool causal, double base) {
@@ -103,8 +132,9 @@ BlockImpl::BlockImpl(int dModel, int heads, PeKind kind, bool causal, double bas
                                                      torch::nn::Linear(2 * dModel, dModel)));
 }
 
-torch::Tensor BlockImpl::forward(const torch::Tensor &x) {
-    const auto h = x + attn->forward(norm1->forward(x));
+torch::Tensor BlockImpl::forward(const torch::Tensor &x, bool lastStepOnly) {
+    const auto residual = lastStepOnly ? x.narrow(1, x.size(1) - 1, 1) : x;
+    const auto h = residual + attn->forward(norm1->forward(x), lastStepOnly);
     return h + mlp->forward(norm2->forward(h));
 }
 

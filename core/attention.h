@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <map>
+#include <tuple>
 
 namespace posenc::core {
 
@@ -23,8 +24,9 @@ torch::Tensor applyRope(const torch::Tensor &x, const torch::Tensor &cos, const 
 class AttentionImpl : public torch::nn::Module {
 public:
     AttentionImpl(int dModel, int heads, PeKind kind, bool causal, double base);
-    // [batch, length, d_model] -> [batch, length, d_model]
-    torch::Tensor forward(const torch::Tensor &x);
+    // [batch, length, d_model] -> [batch, length, d_model]; with lastQueryOnly, only the last step's
+    // output (attending to every step the mask allows): [batch, 1, d_model].
+    torch::Tensor forward(const torch::Tensor &x, bool lastQueryOnly = false);
 
     torch::nn::Linear qkv{nullptr};
     torch::nn::Linear out{nullptr};
@@ -33,6 +35,9 @@ private:
     // What is added to the scores at `length`: ALiBi's -slope_h * |i - j| and the causal mask's
     // -inf above the diagonal, as [heads or 1, length, length]; undefined when nothing is added.
     torch::Tensor scoreBias(int length);
+    // The last `queries` rows of scoreBias(length) repeated for each sample:
+    // [batch * heads, queries, length], cached when small.
+    torch::Tensor batchedScoreBias(int batch, int length, int queries);
     // cos and sin of ropeAngles(length), as float, cached per length.
     const std::pair<torch::Tensor, torch::Tensor> &rotation(int length);
 
@@ -42,6 +47,7 @@ private:
     double m_base;
     torch::Tensor m_slopes;
     std::map<int, torch::Tensor> m_biasCache;
+    std::map<std::tuple<int, int, int>, torch::Tensor> m_batchedBiasCache; // by (batch, length, queries)
     std::map<int, std::pair<torch::Tensor, torch::Tensor>> m_rotationCache;
 };
 TORCH_MODULE(Attention);
@@ -50,7 +56,9 @@ TORCH_MODULE(Attention);
 class BlockImpl : public torch::nn::Module {
 public:
     BlockImpl(int dModel, int heads, PeKind kind, bool causal, double base);
-    torch::Tensor forward(const torch::Tensor &x);
+    // [batch, length, d_model] -> the same; with lastStepOnly only the last step, [batch, 1, d_model]
+    // (what a causal model read at its last step needs from its last block).
+    torch::Tensor forward(const torch::Tensor &x, bool lastStepOnly = false);
 
     torch::nn::LayerNorm norm1{nullptr};
     Attention attn{nullptr};

@@ -59,81 +59,95 @@ __m256 tanh8(__m256 x) {
     return _mm256_blendv_ps(large, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
 }
 
-// Lanes [0, n) of a vector at p (n < 8 at a row's tail); the others read as 0 and are never stored.
-struct Lanes {
+// All 8 lanes of a vector at p (plain unaligned loads and stores).
+struct AllLanes {
+    __m256 load(const float *p) const { return _mm256_loadu_ps(p); }
+    __m256 loadOrZero(const float *p) const { return p ? load(p) : _mm256_setzero_ps(); }
+    void store(float *p, __m256 v) const { _mm256_storeu_ps(p, v); }
+};
+
+// Lanes [0, n) of a vector at p, n < 8, for a row's tail; the others read as 0 and are never stored.
+// (Masked moves are slow on some CPUs, so only the tail uses them.)
+struct FirstLanes {
     __m256i mask;
-    explicit Lanes(int64_t n)
-        : mask(_mm256_cmpgt_epi32(_mm256_set1_epi32(int(n < 8 ? n : 8)),
-                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))) {}
+    explicit FirstLanes(int64_t n)
+        : mask(_mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))) {}
     __m256 load(const float *p) const { return _mm256_maskload_ps(p, mask); }
     __m256 loadOrZero(const float *p) const { return p ? load(p) : _mm256_setzero_ps(); }
     void store(float *p, __m256 v) const { _mm256_maskstore_ps(p, mask, v); }
 };
 
-void forwardRow(const StepForward &a, int64_t b) {
-    float *g = a.gates + b * a.gatesStride;
-    const float *cp = a.cPrev ? a.cPrev + b * a.cPrevStride : nullptr;
+// The forward step for the 8 (or fewer) columns at j of row b.
+template <typename Lanes> void forwardAt(const StepForward &a, int64_t b, int64_t j, const Lanes &l) {
+    float *g = a.gates + b * a.gatesStride + j;
+    const float *cp = a.cPrev ? a.cPrev + b * a.cPrevStride + j : nullptr;
     const int64_t hid = a.hidden;
-    for (int64_t j = 0; j < hid; j += 8) {
-        const Lanes l(hid - j);
-        const __m256 i = sigmoid8(l.load(g + j)), f = sigmoid8(l.load(g + hid + j));
-        const __m256 gg = tanh8(l.load(g + 2 * hid + j)), o = sigmoid8(l.load(g + 3 * hid + j));
-        const __m256 c = _mm256_fmadd_ps(f, l.loadOrZero(cp ? cp + j : nullptr), _mm256_mul_ps(i, gg));
-        const __m256 tc = tanh8(c);
-        const __m256 h = _mm256_mul_ps(o, tc);
-        l.store(g + j, i);
-        l.store(g + hid + j, f);
-        l.store(g + 2 * hid + j, gg);
-        l.store(g + 3 * hid + j, o);
-        l.store(a.c + b * a.cStride + j, c);
-        l.store(a.tanhC + b * a.tanhCStride + j, tc);
-        l.store(a.h + b * a.hStride + j, h);
-        if (a.hCopy)
-            l.store(a.hCopy + b * a.hCopyStride + j, h);
-    }
+    const __m256 i = sigmoid8(l.load(g)), f = sigmoid8(l.load(g + hid));
+    const __m256 gg = tanh8(l.load(g + 2 * hid)), o = sigmoid8(l.load(g + 3 * hid));
+    const __m256 c = _mm256_fmadd_ps(f, l.loadOrZero(cp), _mm256_mul_ps(i, gg));
+    const __m256 tc = tanh8(c);
+    const __m256 h = _mm256_mul_ps(o, tc);
+    l.store(g, i);
+    l.store(g + hid, f);
+    l.store(g + 2 * hid, gg);
+    l.store(g + 3 * hid, o);
+    l.store(a.c + b * a.cStride + j, c);
+    l.store(a.tanhC + b * a.tanhCStride + j, tc);
+    l.store(a.h + b * a.hStride + j, h);
+    if (a.hCopy)
+        l.store(a.hCopy + b * a.hCopyStride + j, h);
 }
 
-void backwardRow(const StepBackward &a, int64_t b) {
-    const float *g = a.gates + b * a.gatesStride;
-    const float *cp = a.cPrev ? a.cPrev + b * a.cPrevStride : nullptr;
-    const float *dy = a.dy ? a.dy + b * a.dyStride : nullptr;
-    const float *dhr = a.dhRec ? a.dhRec + b * a.hidden : nullptr;
-    float *dc = a.dc + b * a.hidden;
-    float *dg = a.dGates + b * a.dGatesStride;
+// The backward step for the 8 (or fewer) columns at j of row b.
+template <typename Lanes> void backwardAt(const StepBackward &a, int64_t b, int64_t j, const Lanes &l) {
+    const float *g = a.gates + b * a.gatesStride + j;
+    const float *cp = a.cPrev ? a.cPrev + b * a.cPrevStride + j : nullptr;
+    const float *dy = a.dy ? a.dy + b * a.dyStride + j : nullptr;
+    const float *dhr = a.dhRec ? a.dhRec + b * a.hidden + j : nullptr;
+    float *dc = a.dc + b * a.hidden + j;
+    float *dg = a.dGates + b * a.dGatesStride + j;
     const int64_t hid = a.hidden;
     const __m256 one = _mm256_set1_ps(1.0f);
-    for (int64_t j = 0; j < hid; j += 8) {
-        const Lanes l(hid - j);
-        const __m256 dh =
-            _mm256_add_ps(l.loadOrZero(dy ? dy + j : nullptr), l.loadOrZero(dhr ? dhr + j : nullptr));
-        const __m256 i = l.load(g + j), f = l.load(g + hid + j);
-        const __m256 gg = l.load(g + 2 * hid + j), o = l.load(g + 3 * hid + j);
-        const __m256 tc = l.load(a.tanhC + b * a.tanhCStride + j);
-        const __m256 dTanh = _mm256_mul_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(tc, tc, one));
-        const __m256 dcv = _mm256_add_ps(l.load(dc + j), dTanh);
-        const __m256 dO = _mm256_mul_ps(_mm256_mul_ps(dh, tc), _mm256_mul_ps(o, _mm256_sub_ps(one, o)));
-        const __m256 dI = _mm256_mul_ps(_mm256_mul_ps(dcv, gg), _mm256_mul_ps(i, _mm256_sub_ps(one, i)));
-        const __m256 dF = _mm256_mul_ps(_mm256_mul_ps(dcv, l.loadOrZero(cp ? cp + j : nullptr)),
-                                        _mm256_mul_ps(f, _mm256_sub_ps(one, f)));
-        const __m256 dG = _mm256_mul_ps(_mm256_mul_ps(dcv, i), _mm256_fnmadd_ps(gg, gg, one));
-        l.store(dg + j, dI);
-        l.store(dg + hid + j, dF);
-        l.store(dg + 2 * hid + j, dG);
-        l.store(dg + 3 * hid + j, dO);
-        l.store(dc + j, _mm256_mul_ps(dcv, f));
-    }
+    const __m256 dh = _mm256_add_ps(l.loadOrZero(dy), l.loadOrZero(dhr));
+    const __m256 i = l.load(g), f = l.load(g + hid);
+    const __m256 gg = l.load(g + 2 * hid), o = l.load(g + 3 * hid);
+    const __m256 tc = l.load(a.tanhC + b * a.tanhCStride + j);
+    const __m256 dTanh = _mm256_mul_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(tc, tc, one));
+    const __m256 dcv = _mm256_add_ps(l.load(dc), dTanh);
+    const __m256 dO = _mm256_mul_ps(_mm256_mul_ps(dh, tc), _mm256_mul_ps(o, _mm256_sub_ps(one, o)));
+    const __m256 dI = _mm256_mul_ps(_mm256_mul_ps(dcv, gg), _mm256_mul_ps(i, _mm256_sub_ps(one, i)));
+    const __m256 dF =
+        _mm256_mul_ps(_mm256_mul_ps(dcv, l.loadOrZero(cp)), _mm256_mul_ps(f, _mm256_sub_ps(one, f)));
+    const __m256 dG = _mm256_mul_ps(_mm256_mul_ps(dcv, i), _mm256_fnmadd_ps(gg, gg, one));
+    l.store(dg, dI);
+    l.store(dg + hid, dF);
+    l.store(dg + 2 * hid, dG);
+    l.store(dg + 3 * hid, dO);
+    l.store(dc, _mm256_mul_ps(dcv, f));
 }
 
 } // namespace
 
 void stepForwardAvx2(const StepForward &a) {
-    for (int64_t b = 0; b < a.batch; ++b)
-        forwardRow(a, b);
+    const int64_t full = a.hidden / 8 * 8;
+    const FirstLanes tail(a.hidden - full);
+    for (int64_t b = 0; b < a.batch; ++b) {
+        for (int64_t j = 0; j < full; j += 8)
+            forwardAt(a, b, j, AllLanes());
+        if (full < a.hidden)
+            forwardAt(a, b, full, tail);
+    }
 }
 
 void stepBackwardAvx2(const StepBackward &a) {
-    for (int64_t b = 0; b < a.batch; ++b)
-        backwardRow(a, b);
+    const int64_t full = a.hidden / 8 * 8;
+    const FirstLanes tail(a.hidden - full);
+    for (int64_t b = 0; b < a.batch; ++b) {
+        for (int64_t j = 0; j < full; j += 8)
+            backwardAt(a, b, j, AllLanes());
+        if (full < a.hidden)
+            backwardAt(a, b, full, tail);
+    }
 }
 
 } // namespace posenc::core::lstmkernel

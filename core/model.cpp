@@ -48,10 +48,14 @@ torch::Tensor SequenceModelImpl::forward(const torch::Tensor &x) {
                                           : std::get<0>(lstm->forward(h));
         return fc->forward(h.select(1, h.size(1) - 1));
     }
-    for (const auto &block : *blocks)
-        h = block->as<BlockImpl>()->forward(h);
-    h = norm->forward(h);
-    return fc->forward(m_backbone == Backbone::Transformer ? h.mean(1) : h.select(1, h.size(1) - 1));
+    // The causal model reads only its last step, so its last block computes only that step.
+    const bool causal = m_backbone == Backbone::CausalTransformer;
+    for (size_t i = 0; i < blocks->size(); ++i)
+        h = blocks[i]->as<BlockImpl>()->forward(h, causal && i + 1 == blocks->size());
+    // LayerNorm acts on each step alone, so the causal model normalises only the step it reads.
+    if (m_backbone == Backbone::Transformer)
+        return fc->forward(norm->forward(h).mean(1));
+    return fc->forward(norm->forward(h.select(1, h.size(1) - 1)));
 }
 
 QString saveStateDict(const SequenceModelImpl &model, const QString &path) {

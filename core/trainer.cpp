@@ -4,6 +4,7 @@
 #include "cpu_runtime.h"
 #include "dataset.h"
 #include "file_util.h"
+#include "fused_adam.h"
 #include "model.h"
 
 #include <QElapsedTimer>
@@ -39,6 +40,7 @@ struct Trainer::Impl {
     std::unique_ptr<torch::optim::Adam> optimizer;
     at::Generator shuffleGen; // continues the seed's global stream after model init
     int threads = 0;
+    int blasThreads = 0;
     int epochsDone = 0;
     qint64 steps = 0;
     double lastTrain = kNaN;
@@ -62,8 +64,12 @@ struct Trainer::Impl {
         train = makeSeedDataset(c.numSamples, c.seqLen, c.featureDim, c10::nullopt, &labelMean, &labelStd,
                                 c.task);
         model = SequenceModel(c);
-        optimizer =
-            std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr));
+        // The fused path (default) also steps Adam over one flat buffer; --lstm reference keeps LibTorch's.
+        if (c.lstm == LstmImpl::Fused)
+            optimizer = std::make_unique<FusedAdam>(model->parameters(), torch::optim::AdamOptions(c.lr));
+        else
+            optimizer =
+                std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr));
         {
             auto global = at::detail::getDefaultCPUGenerator();
             std::lock_guard<std::mutex> lock(global.mutex());
@@ -250,12 +256,16 @@ void Trainer::setTotalEpochs(int epochs) {
 void Trainer::setThreads(int threads) {
     d->threads = threads;
 }
+void Trainer::setBlasThreads(int threads) {
+    d->blasThreads = threads;
+}
 
 TrainResult Trainer::run(const Hooks &hooks) {
     TrainResult result;
     const int threads = d->threads > 0 ? d->threads : recommendedThreads(d->config);
     torch::set_num_threads(threads);
-    setBlasThreads(threads); // torch::set_num_threads does not reach OpenBLAS's own pool
+    // torch::set_num_threads does not reach OpenBLAS's own pool.
+    core::setBlasThreads(d->blasThreads > 0 ? d->blasThreads : threads);
     keepFreedMemory();
     const int batches = d->batchesPerEpoch();
     const qint64 totalSteps = qint64(d->config.epochs) * batches;

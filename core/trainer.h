@@ -43,6 +43,8 @@ public:
     void setTotalEpochs(int epochs);
     // LibTorch intra-op threads for run(); 0 (the default) means recommendedThreads(config()).
     void setThreads(int threads);
+    // OpenBLAS threads for run(); 0 (the default) means as many as LibTorch's intra-op threads.
+    void setBlasThreads(int threads);
 
     // Trains the remaining epochs (epochsDone()+1 .. config().epochs). Thread-compatible: the
     // methods below may be called from another thread while it runs; they wait for the batch.

@@ -2,7 +2,9 @@
 // same "key value" form as the Python peers in ../shared/bench, which --peers runs side by side
 // (with /usr/bin/python3) so that ratios come from one run on one machine.
 //
-//   posenc-bench train   [--peers] [--threads N] [--repeats R]   (training runs on a worker thread)
+//   posenc-bench train   [--peers] [--threads N] [--blas-threads N] [--repeats R]
+//                        [--config seed|wide|causal-transformer]
+//                        (training runs on a worker thread, as in the app)
 //   posenc-bench heatmap [--peers] [--repeats R]
 //   posenc-bench ui      (a d_model/max_len drag sweep, then training with every view live)
 //   posenc-bench sweep   (the drag sweep only)
@@ -78,7 +80,7 @@ struct TrainFigures {
 
 // Trains on a worker thread of its own, as the app does (glibc gives it its own malloc arena), and
 // counts that thread's page faults.
-TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
+TrainFigures timeTraining(const core::TrainConfig &config, int threads, int blasThreads = 0) {
     QString error;
     auto trainer = core::Trainer::create(config, &error);
     if (!trainer) {
@@ -86,6 +88,7 @@ TrainFigures timeTraining(const core::TrainConfig &config, int threads) {
         return {};
     }
     trainer->setThreads(threads);
+    trainer->setBlasThreads(blasThreads);
     TrainFigures f;
     std::thread worker([&] {
         rusage afterFirst{}, after{};
@@ -140,7 +143,7 @@ QString trainLine(const TrainCase &c, const QString &who, double finalLoss, doub
 }
 
 // Times one case for each LSTM kernel (one run for the attention backbones), then its peer.
-void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
+void benchTrainCase(const TrainCase &c, bool peers, int threads, int blasThreads, int repeats) {
     core::TrainConfig config;
     config.backbone = c.backbone;
     config.encoding.kind = c.pe;
@@ -160,7 +163,7 @@ void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
         QVector<double> secs;
         TrainFigures f;
         for (int r = 0; r < repeats; ++r) {
-            f = timeTraining(config, threads);
+            f = timeTraining(config, threads, blasThreads);
             secs << f.seconds;
         }
         ours << median(secs);
@@ -189,7 +192,7 @@ void benchTrainCase(const TrainCase &c, bool peers, int threads, int repeats) {
         << Qt::endl;
 }
 
-void benchTrain(bool peers, int threads, int repeats) {
+void benchTrain(bool peers, int threads, int blasThreads, int repeats, const QString &only) {
     using core::Backbone, core::PeKind, core::Task;
     const TrainCase cases[] = {
         {"seed", Backbone::Lstm, PeKind::Sinusoidal, Task::Seed, 32, 20, 32, 1000, 10},
@@ -198,10 +201,13 @@ void benchTrain(bool peers, int threads, int repeats) {
          10},
     };
     out << "== train (LibTorch intra-op threads: "
-        << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1")) << ", median of " << repeats
-        << "; peers: seed_train.py for the LSTM, pe_lab.py for the causal transformer)" << Qt::endl;
+        << (threads > 0 ? QString::number(threads) : QStringLiteral("auto = 1")) << ", OpenBLAS threads: "
+        << (blasThreads > 0 ? QString::number(blasThreads) : QStringLiteral("the same")) << ", median of "
+        << repeats << "; peers: seed_train.py for the LSTM, pe_lab.py for the causal transformer)"
+        << Qt::endl;
     for (const TrainCase &c : cases)
-        benchTrainCase(c, peers, threads, repeats);
+        if (only.isEmpty() || only == QLatin1String(c.name))
+            benchTrainCase(c, peers, threads, blasThreads, repeats);
 }
 
 // Runs a real event loop until `done()` holds or `timeoutMs` pass (QTest::qWait would sleep in
@@ -467,6 +473,12 @@ int main(int argc, char *argv[]) {
     parser.addOption({QStringLiteral("threads"),
                       QStringLiteral("LibTorch intra-op threads (0 = the app's choice)."),
                       QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("blas-threads"),
+                      QStringLiteral("train: OpenBLAS threads (0 = as many as LibTorch's)."),
+                      QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("config"),
+                      QStringLiteral("train: only this config (seed, wide or causal-transformer)."),
+                      QStringLiteral("name")});
     parser.addOption({QStringLiteral("repeats"), QStringLiteral("Repeats per figure (median)."),
                       QStringLiteral("n"), QStringLiteral("3")});
     parser.process(app);
@@ -480,7 +492,8 @@ int main(int argc, char *argv[]) {
         return 2;
     }
     if (what == QLatin1String("train") || what == QLatin1String("all"))
-        benchTrain(peers, threads, repeats);
+        benchTrain(peers, threads, parser.value(QStringLiteral("blas-threads")).toInt(), repeats,
+                   parser.value(QStringLiteral("config")));
     if (what == QLatin1String("heatmap") || what == QLatin1String("all"))
         benchHeatmap(peers, repeats);
     if (what == QLatin1String("ui") || what == QLatin1String("sweep") || what == QLatin1String("all"))
