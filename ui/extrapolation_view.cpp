@@ -46,7 +46,7 @@ ExtrapolationView::ExtrapolationView(QWidget *parent) : QWidget(parent) {
         tr("Draw the probe loss on a logarithmic axis (small and large losses both readable)"));
 
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(320, 200);
+    m_plot->setMinimumSize(320, 150);
     m_plot->setMouseTracking(true);
     setUpPlot(m_plot, tr("Length extrapolation: probe loss against sequence length"), tr("sequence length"),
               tr("MSE (normalised labels)"));

@@ -55,7 +55,7 @@ LossView::LossView(QWidget *parent) : QWidget(parent) {
     m_smoothValue = new QLabel(QString::number(m_alpha, 'f', 2), this);
 
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(320, 200);
+    m_plot->setMinimumSize(320, 150);
     setUpPlot(m_plot, tr("Training loss"), tr("step"), tr("MSE loss"));
     m_plot->legend->setVisible(true);
     m_plot->legend->setBrush(QColor(255, 255, 255, 210));

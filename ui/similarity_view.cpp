@@ -64,7 +64,7 @@ core::PeTable firstRows(const core::PeTable &table, int rows) {
 
 SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(480, 240);
+    m_plot->setMinimumSize(480, 170);
     m_plot->setMouseTracking(true);
     m_matrixTitle = setUpPlot(m_plot, tr("Similarity of positions"), tr("position q"), tr("position p"));
     m_plot->yAxis->setRangeReversed(true); // p = 0 at the top, as a matrix is read

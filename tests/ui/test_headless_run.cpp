@@ -390,8 +390,8 @@ void TestHeadlessRun::help() {
     const Run run = runApp({QStringLiteral("--help")});
     QCOMPARE(run.exitStatus, QProcess::NormalExit);
     QCOMPARE(run.exitCode, 0);
-    for (const char *option : {"--headless", "--out <dir>", "--continue, --resume <file>", "--d-model <n>", "--pe <kind>",
-                               "--max-len <n>", "--lr <x>", "--epochs <n>", "--seed <n>"})
+    for (const char *option : {"--headless", "--out <dir>", "--continue, --resume <file>", "--d-model <n>",
+                               "--pe <kind>", "--max-len <n>", "--lr <x>", "--epochs <n>", "--seed <n>"})
         QVERIFY2(run.out.contains(QLatin1String(option)), option);
     QVERIFY(run.out.contains(QStringLiteral("Default: 32."))); // d_model's seed default
 }
