@@ -80,168 +80,67 @@ c10::TypePtr guardedTypeParser(const std::string &text) {
     return torch::jit::Unpickler::defaultTypeParser(text);
 }
 
+// The opcodes in `set` (a string of opcode bytes); opcode 0 is in no set.
+bool inSet(uchar op, const char *set) {
+    return op != 0 && std::strchr(set, char(op)) != nullptr;
+}
+
 // Bytes of argument after a pickle opcode: >= 0 fixed, -1 none known (refused), -2 one line,
 // -3 two lines, -(10 + k) a k-byte little-endian length followed by that many bytes.
 int pickleArgument(uchar op) {
-    switch (op) {
-    case '(':
-    case '.':
-    case '0':
-    case '1':
-    case '2':
-    case 'N':
-    case 'Q':
-    case 'R':
-    case 'a':
-    case 'b':
-    case 'd':
-    case '}':
-    case 'e':
-    case 'l':
-    case ']':
-    case 's':
-    case 't':
-    case ')':
-    case 'u':
-    case 0x81:
-    case 0x85:
-    case 0x86:
-    case 0x87:
-    case 0x88:
-    case 0x89:
-    case 0x8f:
-    case 0x90:
-    case 0x91:
-    case 0x93:
-    case 0x94:
-        return 0;
-    case 'K':
-    case 'h':
-    case 'q':
-    case 0x80:
-        return 1;
-    case 'M':
-        return 2;
-    case 'J':
-    case 'j':
-    case 'r':
-        return 4;
-    case 'G':
-    case 0x95:
-        return 8;
-    case 'F':
-    case 'I':
-    case 'L':
-    case 'P':
-    case 'S':
-    case 'V':
-    case 'g':
-    case 'p':
-        return -2;
-    case 'c':
-        return -3;
-    case 'U':
-    case 'C':
-    case 0x8c:
-    case 0x8a:
-        return -11;
-    case 'T':
-    case 'X':
-    case 'B':
-    case 0x8b:
-        return -14;
-    case 0x8d:
-    case 0x8e:
-        return -18;
-    default:
-        return -1;
-    }
+    static const struct {
+        const char *ops;
+        int argument;
+    } kArguments[] = {
+        {"(.012NQRabd}el]st)u"
+         "\x81\x85\x86\x87\x88\x89\x8f\x90\x91\x93\x94",
+         0},
+        {"Khq\x80", 1},
+        {"M", 2},
+        {"Jjr", 4},
+        {"G\x95", 8},
+        {"FILPSVgp", -2},
+        {"c", -3},
+        {"UC\x8c\x8a", -11},
+        {"TXB\x8b", -14},
+        {"\x8d\x8e", -18},
+    };
+    for (const auto &kind : kArguments)
+        if (inSet(op, kind.ops))
+            return kind.argument;
+    return -1;
 }
 
 // How an opcode changes the unpickler's stack: items it needs, and the net change; a MARK-based
 // opcode (needs the last mark) is marked with `toMark`.
 struct StackEffect {
     int needs = 0;
-    int change = 1;
+    int change = 0;
     bool toMark = false;
 };
 
 StackEffect stackEffect(uchar op) {
-    switch (op) {
-    case '(':
-        return {0, 0, false}; // pushes a mark, handled by the caller
-    case '.':
-    case '0':
-        return {1, -1, false};
-    case '2':
-        return {1, 1, false};
-    case 'h':
-    case 'j':
-    case 'g':
-    case 'c':
-    case 'N':
-    case 'K':
-    case 'M':
-    case 'J':
-    case 'G':
-    case 'F':
-    case 'I':
-    case 'L':
-    case 'P':
-    case 'S':
-    case 'V':
-    case 'U':
-    case 'C':
-    case 0x8c:
-    case 0x8a:
-    case 'T':
-    case 'X':
-    case 'B':
-    case 0x8b:
-    case 0x8d:
-    case 0x8e:
-    case 0x88:
-    case 0x89:
-    case '}':
-    case ']':
-    case ')':
-    case 0x8f:
-        return {0, 1, false};
-    case 'q':
-    case 'r':
-    case 'p':
-    case 0x94:
-    case 'Q':
-    case 0x85:
-        return {1, 0, false};
-    case 'R':
-    case 'b':
-    case 'a':
-    case 0x81:
-    case 0x86:
-    case 0x93:
-        return {2, -1, false};
-    case 's':
-    case 0x87:
-        return {3, -2, false};
-    case 't':
-    case 'l':
-    case 'd':
-    case 0x91:
-        return {0, 1, true}; // pops to the mark, pushes the container
-    case 'e':
-    case 'u':
-    case 0x90:
-    case '1':
-        return {0, 0, true}; // pops to the mark into the item below it
-    default:
-        return {0, 0, false};
-    }
+    static const struct {
+        const char *ops;
+        StackEffect effect;
+    } kEffects[] = {
+        {"hjgcNKMJGFILPSVUCTXB}])"
+         "\x8c\x8a\x8b\x8d\x8e\x88\x89\x8f",
+         {0, 1, false}},
+        {"qrpQ\x94\x85", {1, 0, false}},
+        {"Rba\x81\x86\x93", {2, -1, false}},
+        {"s\x87", {3, -2, false}},
+        {".0", {1, -1, false}},
+        {"2", {1, 1, false}},
+        {"tld\x91", {0, 1, true}}, // pops to the mark, pushes the container
+        {"eu1\x90", {0, 0, true}}, // pops to the mark (into the item below it)
+    };
+    for (const auto &kind : kEffects)
+        if (inSet(op, kind.ops))
+            return kind.effect;
+    return {}; // MARK, handled by the caller
 }
 
-// Walks a pickle's opcodes without running them: every argument lies inside the record, no
-// opcode pops what is not there, and it ends in STOP. LibTorch's unpickler trusts the lengths
-// (a damaged one allocates gigabytes) and the stack (an empty one is undefined behaviour).
 // Where the argument of the opcode at `at - 1` ends (`at` is just past the opcode); -1 for an
 // unknown opcode, -2 when the argument runs past the record's end.
 qint64 argumentEnd(const uchar *data, qint64 size, qint64 at) {
