@@ -284,7 +284,11 @@ void TestMainWindow::hoverReadout() {
     // The curves' cursor follows the hovered position, and hides when the mouse leaves.
     QTRY_COMPARE(m_window->curvesView()->cursorPosition(), position);
     const int other = (position + 5) % maxLen;
-    QTest::mouseMove(plot, QPoint(qRound(plot->xAxis->coordToPixel(other)), pixel.y()));
+    // The readout's new text may have re-laid the window out: map the cell with the current axes.
+    QCoreApplication::processEvents();
+    plot->replot();
+    QTest::mouseMove(
+        plot, QPoint(qRound(plot->xAxis->coordToPixel(other)), qRound(plot->yAxis->coordToPixel(dim))));
     QTRY_COMPARE(m_window->curvesView()->cursorPosition(), other);
     QVERIFY(label->text().startsWith(QStringLiteral("position %1 ").arg(other)));
     QEvent leave(QEvent::Leave);
