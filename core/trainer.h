@@ -72,5 +72,8 @@ private:
 
 // LibTorch intra-op threads chosen for a config (one thread is fastest for the seed's small model).
 int recommendedThreads(const TrainConfig &config);
+// OpenBLAS threads chosen for a config: two for GEMM-bound LSTMs (d_model >= 128) where the
+// machine has them, one otherwise.
+int recommendedBlasThreads(const TrainConfig &config);
 
 } // namespace posenc::core

@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <thread>
 
 using namespace posenc::core;
 
@@ -108,7 +109,12 @@ private Q_SLOTS:
             QSKIP("the loaded BLAS is not OpenBLAS");
         QCOMPARE(blasThreads(), 2);
         QCOMPARE(train(small()).result.outcome, Outcome::Completed);
-        QCOMPARE(blasThreads(), recommendedThreads(small())); // OpenBLAS's pool follows the app's choice
+        QCOMPARE(blasThreads(), recommendedBlasThreads(small())); // OpenBLAS's pool follows the app's choice
+        QCOMPARE(recommendedBlasThreads(small()), 1);
+        TrainConfig wide = small();
+        wide.encoding.dModel = 256;
+        QCOMPARE(recommendedBlasThreads(wide),
+                 int(std::min(2u, std::max(1u, std::thread::hardware_concurrency()))));
     }
 
     void sameSeedSameLosses() {
