@@ -81,7 +81,8 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     // Only vertical scrolling: the dock is as wide as the fields need, plus a vertical scroll bar.
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(m_settings->minimumSizeHint().width() +
-                            scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2 * scroll->frameWidth());
+                            scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent) +
+                            2 * scroll->frameWidth());
     auto *dock = new QDockWidget(tr("Settings"), this);
     dock->setObjectName(QStringLiteral("settingsDock"));
     dock->setWidget(scroll);
