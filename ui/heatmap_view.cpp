@@ -124,6 +124,32 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent) {
     resetView();
 }
 
+void HeatmapView::resetColorRange() {
+    m_learnedBound = 0;
+}
+
+void HeatmapView::setTrainedLength(int seqLen) {
+    m_trainedLength = seqLen;
+    if (!m_trainedLine) {
+        m_trainedLine = new QCPItemStraightLine(m_plot);
+        m_trainedLine->setPen(QPen(Qt::black, 1.5, Qt::DashLine));
+        m_trainedLabel = new QCPItemText(m_plot);
+        m_trainedLabel->setText(tr("trained positions"));
+        m_trainedLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+        m_trainedLabel->setBrush(QColor(255, 255, 255, 200));
+        m_trainedLabel->setClipToAxisRect(true);
+    }
+    const bool shown = m_encoding.kind == core::PeKind::Learned && seqLen > 0 && seqLen < m_encoding.maxLen;
+    const double x = seqLen - 0.5; // the border between the last trained position and the next
+    m_trainedLine->point1->setCoords(x, 0);
+    m_trainedLine->point2->setCoords(x, 1);
+    m_trainedLabel->position->setType(QCPItemPosition::ptPlotCoords);
+    m_trainedLabel->position->setCoords(x, m_encoding.dModel - 0.5);
+    m_trainedLine->setVisible(shown);
+    m_trainedLabel->setVisible(shown);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void HeatmapView::setTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
     // A new size shows the whole table; the same size (a learned table refreshing each epoch, a
     // new base) keeps the user's zoom.
@@ -135,13 +161,24 @@ void HeatmapView::setTable(const core::PeTable &table, const core::EncodingConfi
     if (core::isSinusoidal(encoding.kind)) {
         m_map->setGradient(divergingGradient());
         m_map->setDataRange(QCPRange(-1, 1));
+    } else if (encoding.kind == core::PeKind::Learned) {
+        // The whole table's range, not the drawn means', so the colours stay put while zooming;
+        // symmetric, and only growing while the same run refreshes its table.
+        if (resized)
+            m_learnedBound = 0;
+        for (float v : table.values)
+            m_learnedBound = std::max(m_learnedBound, double(std::abs(v)));
+        m_map->setGradient(divergingGradient());
+        m_map->setDataRange(m_learnedBound > 0 ? QCPRange(-m_learnedBound, m_learnedBound) : QCPRange(-1, 1));
     } else {
-        // The whole table's range, not the drawn means': the colours stay put while zooming.
         m_map->setGradient(sequentialGradient());
         const auto [lo, hi] = std::minmax_element(table.values.cbegin(), table.values.cend());
         const double lower = table.isEmpty() ? 0.0 : *lo, upper = table.isEmpty() ? 0.0 : *hi;
         m_map->setDataRange(upper > lower ? QCPRange(lower, upper) : QCPRange(lower - 1, upper + 1));
     }
+    if (encoding.kind != core::PeKind::Learned)
+        m_learnedBound = 0;
+    setTrainedLength(m_trainedLength);
     m_title->setText(QStringLiteral("%1 \u00b7 d_model %2 \u00b7 max_len %3")
                          .arg(kindTitle(encoding.kind))
                          .arg(encoding.dModel)

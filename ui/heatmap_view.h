@@ -12,6 +12,8 @@
 
 class QCustomPlot;
 class QCPColorScale;
+class QCPItemStraightLine;
+class QCPItemText;
 class QCPTextElement;
 class QLabel;
 class QMouseEvent;
@@ -32,9 +34,16 @@ public:
     // The table's size: positions (x) and dimensions (y).
     int positions() const;
     int dimensions() const;
-    // The colour scale's range (fixed [-1, 1] for sinusoidal kinds, else the data range).
+    // The colour scale's range: fixed [-1, 1] for the sinusoidal kinds; for a learned table
+    // symmetric around 0 and only growing while the same run refreshes it, so cells that never
+    // train keep their colour.
     double rangeLower() const;
     double rangeUpper() const;
+    // A new run begins: the learned range starts from its next table again.
+    void resetColorRange();
+    // Marks positions < `seqLen` of a learned table as "trained positions" (0 hides the mark).
+    void setTrainedLength(int seqLen);
+    int trainedLength() const { return m_trainedLength; }
 
     // The readout of one cell, e.g. "position 3 · dimension 4 · sin, i = 2 · wavelength 62.83
     // positions · value 0.04799"; the `learned` and `none` kinds have no sin/cos part.
@@ -73,6 +82,10 @@ private:
     QLabel *m_readout = nullptr;
     core::EncodingConfig m_encoding;
     core::PeTable m_table;
+    QCPItemStraightLine *m_trainedLine = nullptr;
+    QCPItemText *m_trainedLabel = nullptr;
+    double m_learnedBound = 0; // the learned range's half-width so far (0: none yet)
+    int m_trainedLength = 0;
     int m_hoveredPosition = -1;
     int m_hoveredDim = -1;
     QString m_hoverText;

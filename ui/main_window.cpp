@@ -135,6 +135,8 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     connect(m_controller, &core::TrainingController::runStarted, this,
             [this](const core::TrainConfig &config, int startEpoch, qint64) {
                 ++m_runCount;
+                if (startEpoch == 0)
+                    m_heatmap->resetColorRange(); // a fresh run's learned range starts again
                 m_loss->beginRun(startEpoch == 0
                                      ? tr("run %1 (%2)").arg(m_runCount).arg(core::describe(config.encoding))
                                      : tr("run %1 (from epoch %2)").arg(m_runCount).arg(startEpoch));
@@ -253,7 +255,8 @@ void MainWindow::createActions() {
     add(file, tr("Export loss &history as CSV…"), {}, tr("Save each epoch's train and validation loss"),
         [this] {
             const QString path =
-                askPath(tr("Export loss history"), QStringLiteral("loss.csv"), tr("CSV (*.csv)"), true);
+                askPath(tr("Export loss history"), defaultExportName(View::Loss, QStringLiteral("csv")),
+                        tr("CSV (*.csv)"), true);
             if (!path.isEmpty())
                 report(tr("Export failed"), exportLossCsv(path), tr("Saved loss history to %1").arg(path));
         });
@@ -490,9 +493,10 @@ void MainWindow::refreshEncoding() {
 }
 
 void MainWindow::showTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
-    m_heatmap->setTable(table, encoding);
-    m_curves->setTable(table, encoding);
     const core::TrainConfig config = m_settings->config();
+    m_heatmap->setTable(table, encoding);
+    m_heatmap->setTrainedLength(config.seqLen);
+    m_curves->setTable(table, encoding);
     m_similarity->setTable(table, encoding, config.heads, config.seqLen);
 }
 

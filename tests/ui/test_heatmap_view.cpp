@@ -88,6 +88,7 @@ private Q_SLOTS:
     void sinusoidalRangeIsFixed_data();
     void sinusoidalRangeIsFixed();
     void learnedRangeFollowsData();
+    void trainedPositionsAreMarked();
     void readout_data();
     void readout();
     void readoutAtIndexZeroReadsInFull();
@@ -196,15 +197,40 @@ void TestHeatmapView::sinusoidalRangeIsFixed() {
     QCOMPARE(m_view->rangeUpper(), 1.0);
 }
 
+void TestHeatmapView::trainedPositionsAreMarked() {
+    const auto learned = makeEncoding(core::PeKind::Learned, 8, 100);
+    m_view->setTable(core::computePeTable(learned), learned);
+    m_view->setTrainedLength(20);
+    auto *line = m_view->plot()->findChild<QCPItemStraightLine *>();
+    auto *label = m_view->plot()->findChild<QCPItemText *>();
+    QVERIFY(line && label);
+    QVERIFY(line->visible());
+    QCOMPARE(line->point1->coords().x(), 19.5); // between position 19 (trained) and 20
+    QCOMPARE(label->text(), QStringLiteral("trained positions"));
+    // A formula table has no trained positions.
+    const auto sinusoidal = makeEncoding(core::PeKind::Sinusoidal, 8, 100);
+    m_view->setTable(core::computePeTable(sinusoidal), sinusoidal);
+    QVERIFY(!line->visible());
+    QVERIFY(!label->visible());
+}
+
 void TestHeatmapView::learnedRangeFollowsData() {
     const auto learned = makeEncoding(core::PeKind::Learned, 2, 3);
     m_view->setTable(handTable(3, 2, {-0.3f, 2.5f, 0.1f, 0.f, 1.f, -0.2f}), learned);
-    QCOMPARE(m_view->rangeLower(), double(-0.3f));
+    QCOMPARE(m_view->rangeLower(), -double(2.5f)); // symmetric around 0
     QCOMPARE(m_view->rangeUpper(), double(2.5f));
 
-    // A narrower table narrows the range again (the cached bounds alone would only grow).
+    // The same run's next epoch: a narrower table keeps the range, so untrained cells keep their colour.
     m_view->setTable(handTable(3, 2, {-0.1f, 0.2f, 0.f, 0.05f, 0.1f, 0.f}), learned);
-    QCOMPARE(m_view->rangeLower(), double(-0.1f));
+    QCOMPARE(m_view->rangeLower(), -double(2.5f));
+    QCOMPARE(m_view->rangeUpper(), double(2.5f));
+    // A wider one grows it.
+    m_view->setTable(handTable(3, 2, {-3.f, 0.2f, 0.f, 0.05f, 0.1f, 0.f}), learned);
+    QCOMPARE(m_view->rangeUpper(), 3.0);
+    // A new run starts from its own table.
+    m_view->resetColorRange();
+    m_view->setTable(handTable(3, 2, {-0.1f, 0.2f, 0.f, 0.05f, 0.1f, 0.f}), learned);
+    QCOMPARE(m_view->rangeLower(), -double(0.2f));
     QCOMPARE(m_view->rangeUpper(), double(0.2f));
 
     // All zeros (kind none) still gets a usable range.
