@@ -1,5 +1,6 @@
 #include "curves_view.h"
 
+#include "palette.h"
 #include "plot_export.h"
 
 #include <qcustomplot.h>
@@ -17,12 +18,6 @@ namespace posenc::ui {
 
 namespace {
 
-// matplotlib's tab10 palette: one hue per frequency index.
-const QColor kPalette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
-                           QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-                           QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
-                           QColor(0x17, 0xbe, 0xcf)};
-constexpr int kPaletteSize = int(sizeof(kPalette) / sizeof(kPalette[0]));
 constexpr int kDefaultVisiblePositions = 100;
 
 // "0-3, 8" for {0, 1, 2, 3, 8}.
@@ -226,7 +221,7 @@ void CurvesView::rebuild() {
         const int hue = sinusoidal ? info.freqIndex : m_plot->graphCount() - 1;
         // Dashed curves stay polylines (for the dash pattern), which Qt only draws fast 1 px wide.
         const bool dashed = sinusoidal && !info.isSin;
-        QPen pen(kPalette[hue % kPaletteSize], dashed ? 1.0 : 1.6);
+        QPen pen(categoricalColor(hue), dashed ? 1.0 : 1.6);
         pen.setStyle(dashed ? Qt::DashLine : Qt::SolidLine);
         graph->setPen(pen);
         graph->setData(keys, values, true);

@@ -1,6 +1,7 @@
 #include "heatmap_view.h"
 
 #include "binned_color_map.h"
+#include "palette.h"
 #include "plot_export.h"
 
 #include <qcustomplot.h>
@@ -18,31 +19,6 @@ namespace posenc::ui {
 namespace {
 
 const QString kHint = QStringLiteral("Move the mouse over the map to read a cell.");
-
-// Blue (negative) - white (zero) - red (positive), the stops of matplotlib's RdBu reversed.
-QCPColorGradient divergingGradient() {
-    QCPColorGradient gradient;
-    gradient.clearColorStops();
-    const QVector<QPair<double, QColor>> stops{
-        {0.0, QColor(0x05, 0x30, 0x61)},  {0.1, QColor(0x21, 0x66, 0xac)}, {0.25, QColor(0x43, 0x93, 0xc3)},
-        {0.4, QColor(0x92, 0xc5, 0xde)},  {0.5, QColor(0xf7, 0xf7, 0xf7)}, {0.6, QColor(0xf4, 0xa5, 0x82)},
-        {0.75, QColor(0xd6, 0x60, 0x4d)}, {0.9, QColor(0xb2, 0x18, 0x2b)}, {1.0, QColor(0x67, 0x00, 0x1f)}};
-    for (const auto &stop : stops)
-        gradient.setColorStopAt(stop.first, stop.second);
-    return gradient;
-}
-
-// A perceptually ordered sequential gradient (viridis' stops) for data-driven ranges.
-QCPColorGradient sequentialGradient() {
-    QCPColorGradient gradient;
-    gradient.clearColorStops();
-    gradient.setColorStopAt(0.0, QColor(0x44, 0x01, 0x54));
-    gradient.setColorStopAt(0.25, QColor(0x3b, 0x52, 0x8b));
-    gradient.setColorStopAt(0.5, QColor(0x21, 0x91, 0x8c));
-    gradient.setColorStopAt(0.75, QColor(0x5e, 0xc9, 0x62));
-    gradient.setColorStopAt(1.0, QColor(0xfd, 0xe7, 0x25));
-    return gradient;
-}
 
 QString kindTitle(core::PeKind kind) {
     switch (kind) {
