@@ -33,6 +33,39 @@ QString torchMessage(const std::exception &e) {
 }
 } // namespace
 
+namespace {
+QString nonFiniteMessage(double loss, int epoch, int batch, qint64 step, double lr) {
+    return QStringLiteral(
+               "Training diverged: the loss became %1 at epoch %2, batch %3 (step %4). Try a lower "
+               "learning rate than %5.")
+        .arg(std::isnan(loss) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
+        .arg(epoch)
+        .arg(batch)
+        .arg(step)
+        .arg(lr);
+}
+
+QString stayedHighMessage(double startLoss, double lowest, int epoch, double lr) {
+    return QStringLiteral("Training diverged: the loss stayed above %1 times its first value (%2) for all of "
+                          "epoch %3 (lowest %4). Try a lower learning rate than %5.")
+        .arg(kDivergedFactor)
+        .arg(startLoss)
+        .arg(epoch)
+        .arg(lowest)
+        .arg(lr);
+}
+
+// Blocks while the run is paused; the nanoseconds it waited.
+qint64 waitWhilePaused(const Trainer::Hooks &hooks) {
+    if (!hooks.waitWhilePaused)
+        return 0;
+    QElapsedTimer clock;
+    clock.start();
+    hooks.waitWhilePaused();
+    return clock.nsecsElapsed();
+}
+} // namespace
+
 struct Trainer::Impl {
     TrainConfig config;
     SequenceData train;
@@ -108,6 +141,76 @@ struct Trainer::Impl {
         return sum / n;
     }
     double evaluate() const { return evaluate(val); }
+
+    // One optimiser step on the next batch (holds stepMutex): the batch's loss and size. A loss
+    // that is not finite comes back before any update.
+    std::pair<double, int> trainBatch() {
+        std::lock_guard<std::mutex> lock(stepMutex);
+        // Drawn at the first batch, not before the stop check, so a run stopped between epochs has
+        // not used up the next epoch's shuffle.
+        if (!order.defined())
+            order = epochOrder();
+        const int start = nextBatch * config.batchSize;
+        const int len = std::min(config.batchSize, config.numSamples - start);
+        const auto idx = order.narrow(0, start, len);
+        optimizer->zero_grad();
+        const auto lossTensor = torch::mse_loss(model->forward(train.sequences.index_select(0, idx)).view(-1),
+                                                train.labels.index_select(0, idx));
+        const double loss = lossTensor.item<double>();
+        if (!std::isfinite(loss))
+            return {loss, len};
+        if (std::isnan(startLoss))
+            startLoss = loss;
+        epochMinLoss = std::min(epochMinLoss, loss);
+        lossTensor.backward();
+        optimizer->step();
+        ++steps;
+        ++nextBatch;
+        epochLossSum += loss;
+        return {loss, len};
+    }
+
+    // The validation loss and the bookkeeping of a finished epoch (holds stepMutex).
+    EpochStats endEpoch(int epoch, double samplesPerSec) {
+        std::lock_guard<std::mutex> lock(stepMutex);
+        EpochStats stats;
+        stats.valLoss = evaluate();
+        epochsDone = epoch;
+        lastTrain = epochLossSum / batchesPerEpoch();
+        lastVal = stats.valLoss;
+        order = torch::Tensor();
+        nextBatch = 0;
+        epochLossSum = 0;
+        stats.epoch = epoch;
+        stats.step = steps;
+        stats.trainLoss = lastTrain;
+        stats.samplesPerSec = samplesPerSec;
+        return stats;
+    }
+
+    // Where the run is after `batch` of `epoch`; the ETA from the run's average step time so far.
+    Progress progress(int epoch, int batch, qint64 firstStep, double elapsedSeconds) const {
+        Progress p;
+        p.done = steps;
+        p.total = qint64(config.epochs) * batchesPerEpoch();
+        p.epoch = epoch;
+        p.batch = batch;
+        p.batchesPerEpoch = batchesPerEpoch();
+        const qint64 doneThisRun = steps - firstStep;
+        p.etaSeconds = doneThisRun > 0 ? elapsedSeconds / doneThisRun * (p.total - steps) : -1;
+        return p;
+    }
+
+    TrainResult result(Outcome outcome, const QString &message) const {
+        TrainResult r;
+        r.outcome = outcome;
+        r.message = message;
+        r.epochsDone = epochsDone;
+        r.steps = steps;
+        r.lastTrainLoss = lastTrain;
+        r.lastValLoss = lastVal;
+        return r;
+    }
 
     ProbeResult probe() const {
         ProbeResult result;
@@ -262,136 +365,52 @@ void Trainer::setBlasThreads(int threads) {
 }
 
 TrainResult Trainer::run(const Hooks &hooks) {
-    TrainResult result;
-    const int threads = d->threads > 0 ? d->threads : recommendedThreads(d->config);
-    torch::set_num_threads(threads);
+    torch::set_num_threads(d->threads > 0 ? d->threads : recommendedThreads(d->config));
     // torch::set_num_threads does not reach OpenBLAS's own pool.
     core::setBlasThreads(d->blasThreads > 0 ? d->blasThreads : recommendedBlasThreads(d->config));
     keepFreedMemory();
     const int batches = d->batchesPerEpoch();
-    const qint64 totalSteps = qint64(d->config.epochs) * batches;
     const qint64 firstStep = d->steps;
     QElapsedTimer runClock;
     runClock.start();
-
-    const auto finish = [&](Outcome outcome, const QString &message) {
-        result.outcome = outcome;
-        result.message = message;
-        result.epochsDone = d->epochsDone;
-        result.steps = d->steps;
-        result.lastTrainLoss = d->lastTrain;
-        result.lastValLoss = d->lastVal;
-        return result;
-    };
-
     try {
         while (d->epochsDone < d->config.epochs) {
             const int epoch = d->epochsDone + 1;
             QElapsedTimer epochClock;
             epochClock.start();
             qint64 pausedNs = 0;
-            int samplesThisRun = 0;
+            int samples = 0;
             while (d->nextBatch < batches) {
-                if (hooks.waitWhilePaused) {
-                    QElapsedTimer pauseClock;
-                    pauseClock.start();
-                    hooks.waitWhilePaused();
-                    pausedNs += pauseClock.nsecsElapsed();
-                }
+                pausedNs += waitWhilePaused(hooks);
                 if (hooks.shouldStop && hooks.shouldStop())
-                    return finish(Outcome::Stopped, QStringLiteral("Stopped at epoch %1, batch %2 of %3.")
-                                                        .arg(epoch)
-                                                        .arg(d->nextBatch)
-                                                        .arg(batches));
-                const int b = d->nextBatch;
-                double loss;
-                {
-                    std::lock_guard<std::mutex> lock(d->stepMutex);
-                    // Drawn at the first batch, not before the stop check, so a run stopped
-                    // between epochs has not used up the next epoch's shuffle.
-                    if (!d->order.defined())
-                        d->order = d->epochOrder();
-                    const int start = b * d->config.batchSize;
-                    const int len = std::min(d->config.batchSize, d->config.numSamples - start);
-                    const auto idx = d->order.narrow(0, start, len);
-                    const auto x = d->train.sequences.index_select(0, idx);
-                    const auto y = d->train.labels.index_select(0, idx);
-                    d->optimizer->zero_grad();
-                    const auto lossTensor = torch::mse_loss(d->model->forward(x).view(-1), y);
-                    loss = lossTensor.item<double>();
-                    if (!std::isfinite(loss)) {
-                        const QString what =
-                            std::isnan(loss) ? QStringLiteral("NaN") : QStringLiteral("infinite");
-                        return finish(
-                            Outcome::Diverged,
-                            QStringLiteral("Training diverged: the loss became %1 at epoch %2, batch %3 "
-                                           "(step %4). Try a lower learning rate than %5.")
-                                .arg(what)
-                                .arg(epoch)
-                                .arg(b + 1)
-                                .arg(d->steps + 1)
-                                .arg(d->config.lr));
-                    }
-                    if (std::isnan(d->startLoss))
-                        d->startLoss = loss;
-                    d->epochMinLoss = std::min(d->epochMinLoss, loss);
-                    lossTensor.backward();
-                    d->optimizer->step();
-                    ++d->steps;
-                    ++d->nextBatch;
-                    d->epochLossSum += loss;
-                    samplesThisRun += len;
-                }
+                    return d->result(Outcome::Stopped, QStringLiteral("Stopped at epoch %1, batch %2 of %3.")
+                                                           .arg(epoch)
+                                                           .arg(d->nextBatch)
+                                                           .arg(batches));
+                const int batch = d->nextBatch + 1;
+                const auto [loss, size] = d->trainBatch();
+                if (!std::isfinite(loss))
+                    return d->result(Outcome::Diverged,
+                                     nonFiniteMessage(loss, epoch, batch, d->steps + 1, d->config.lr));
+                samples += size;
                 if (hooks.onBatch)
                     hooks.onBatch({d->steps, loss});
-                if (hooks.onProgress) {
-                    const qint64 doneThisRun = d->steps - firstStep;
-                    const double elapsed = runClock.nsecsElapsed() * 1e-9;
-                    Progress p;
-                    p.done = d->steps;
-                    p.total = totalSteps;
-                    p.epoch = epoch;
-                    p.batch = b + 1;
-                    p.batchesPerEpoch = batches;
-                    p.etaSeconds = doneThisRun > 0 ? elapsed / doneThisRun * (totalSteps - d->steps) : -1;
-                    hooks.onProgress(p);
-                }
+                if (hooks.onProgress)
+                    hooks.onProgress(d->progress(epoch, batch, firstStep, runClock.nsecsElapsed() * 1e-9));
             }
             const double seconds = std::max(1e-9, (epochClock.nsecsElapsed() - pausedNs) * 1e-9);
-            EpochStats stats;
-            {
-                std::lock_guard<std::mutex> lock(d->stepMutex);
-                stats.valLoss = d->evaluate();
-                d->epochsDone = epoch;
-                d->lastTrain = d->epochLossSum / batches;
-                d->lastVal = stats.valLoss;
-                d->order = torch::Tensor();
-                d->nextBatch = 0;
-                d->epochLossSum = 0;
-            }
-            stats.epoch = epoch;
-            stats.step = d->steps;
-            stats.trainLoss = d->lastTrain;
-            stats.samplesPerSec = samplesThisRun / seconds;
+            const EpochStats stats = d->endEpoch(epoch, samples / seconds);
             if (hooks.onEpoch)
                 hooks.onEpoch(stats);
             if (d->startLoss > 0 && d->epochMinLoss >= kDivergedFactor * d->startLoss)
-                return finish(
-                    Outcome::Diverged,
-                    QStringLiteral("Training diverged: the loss stayed above %1 times its first value "
-                                   "(%2) for all of epoch %3 (lowest %4). Try a lower learning rate "
-                                   "than %5.")
-                        .arg(kDivergedFactor)
-                        .arg(d->startLoss)
-                        .arg(epoch)
-                        .arg(d->epochMinLoss)
-                        .arg(d->config.lr));
+                return d->result(Outcome::Diverged,
+                                 stayedHighMessage(d->startLoss, d->epochMinLoss, epoch, d->config.lr));
             d->epochMinLoss = std::numeric_limits<double>::infinity();
         }
     } catch (const std::exception &e) {
-        return finish(Outcome::Failed, QStringLiteral("Training failed: %1").arg(torchMessage(e)));
+        return d->result(Outcome::Failed, QStringLiteral("Training failed: %1").arg(torchMessage(e)));
     }
-    return finish(Outcome::Completed, QStringLiteral("Completed %1 epochs.").arg(d->epochsDone));
+    return d->result(Outcome::Completed, QStringLiteral("Completed %1 epochs.").arg(d->epochsDone));
 }
 
 ProbeResult Trainer::probe() const {
