@@ -176,10 +176,46 @@ void MainWindow::createActions() {
     QMenu *training = menuBar()->addMenu(tr("&Training"));
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    createTrainingMenu(training);
+    QAction *exportHeatmap = createExportActions(file);
+    file->addSeparator();
+    createCheckpointActions(file);
+    file->addSeparator();
+    QAction *quit = addMenuAction(file, tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q),
+                                  tr("Stop any run and quit"), [this] { close(); });
+    quit->setMenuRole(QAction::QuitRole);
+    createViewMenu(view);
+    createHelpMenu(help);
+
     QToolBar *bar = addToolBar(tr("Training"));
     bar->setObjectName(QStringLiteral("trainingToolbar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_startPause);
+    bar->addAction(m_stop);
+    bar->addAction(m_reset);
+    bar->addSeparator();
+    bar->addAction(exportHeatmap);
+}
 
+QAction *MainWindow::addMenuAction(QMenu *menu, const QString &text, const QKeySequence &keys,
+                                   const QString &tip, const std::function<void()> &slot) {
+    QAction *action = menu->addAction(text);
+    action->setShortcut(keys);
+    setTip(action, tip);
+    connect(action, &QAction::triggered, this, slot);
+    return action;
+}
+
+QAction *MainWindow::addFileAction(QMenu *menu, const FileAction &a) {
+    return addMenuAction(menu, a.text, a.keys, a.tip, [this, a] {
+        const QString path = askPath(a.title, a.defaultName, a.filter, a.save);
+        if (!path.isEmpty())
+            report(a.save ? tr("%1 failed").arg(a.title) : tr("Load failed"), a.act(path),
+                   a.done.isEmpty() ? QString() : a.done.arg(path));
+    });
+}
+
+void MainWindow::createTrainingMenu(QMenu *training) {
     m_startPause = training->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"));
     m_startPause->setShortcut(Qt::Key_Space);
     connect(m_startPause, &QAction::triggered, this, &MainWindow::startOrPause);
@@ -202,97 +238,103 @@ void MainWindow::createActions() {
     m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     setTip(m_reset, tr("Clear the loss plot, including the previous run"));
     connect(m_reset, &QAction::triggered, this, &MainWindow::resetRun);
+}
 
-    const auto add = [this](QMenu *menu, const QString &text, const QKeySequence &keys, const QString &tip,
-                            auto slot) {
-        QAction *a = menu->addAction(text);
-        a->setShortcut(keys);
-        setTip(a, tip);
-        connect(a, &QAction::triggered, this, slot);
-        return a;
+QAction *MainWindow::createExportActions(QMenu *file) {
+    const struct {
+        QString text, tip;
+        View view;
+    } pictures[] = {
+        {tr("Export &heatmap…"), tr("Save the PE heatmap as PNG, JPG, PDF or SVG"), View::Heatmap},
+        {tr("Export &curves…"), tr("Save the per-dimension curves as PNG, JPG, PDF or SVG"), View::Curves},
+        {tr("Export &loss plot…"), tr("Save the loss plot as PNG, JPG, PDF or SVG"), View::Loss},
+        {tr("Export &similarity…"),
+         tr("Save the similarity matrix and offset curves as PNG, JPG, PDF or SVG"), View::Similarity},
+        {tr("Export e&xtrapolation…"), tr("Save the probe loss plot as PNG, JPG, PDF or SVG"),
+         View::Extrapolation},
     };
-    QAction *exportHeatmap = add(file, tr("Export &heatmap…"), QKeySequence(Qt::CTRL | Qt::Key_E),
-                                 tr("Save the PE heatmap as PNG, JPG, PDF or SVG"),
-                                 [this] { exportViewInteractive(View::Heatmap); });
-    exportHeatmap->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
-    add(file, tr("Export &curves…"), {}, tr("Save the per-dimension curves as PNG, JPG, PDF or SVG"),
-        [this] { exportViewInteractive(View::Curves); });
-    add(file, tr("Export &loss plot…"), {}, tr("Save the loss plot as PNG, JPG, PDF or SVG"),
-        [this] { exportViewInteractive(View::Loss); });
-    add(file, tr("Export &similarity…"), {},
-        tr("Save the similarity matrix and offset curves as PNG, JPG, PDF or SVG"),
-        [this] { exportViewInteractive(View::Similarity); });
-    add(file, tr("Export e&xtrapolation…"), {}, tr("Save the probe loss plot as PNG, JPG, PDF or SVG"),
-        [this] { exportViewInteractive(View::Extrapolation); });
-    add(file, tr("Export similarity as CSV…"), {},
-        tr("Save the similarity matrix as drawn (one row per cell)"), [this] {
-            const QString path =
-                askPath(tr("Export similarity"), defaultExportName(View::Similarity, QStringLiteral("csv")),
-                        tr("CSV (*.csv)"), true);
-            if (path.isEmpty())
-                return;
-            m_similarity->refresh();
-            m_similarity->finishComputing();
-            report(tr("Export failed"), m_similarity->writeMatrixCsv(path),
-                   tr("Saved similarity to %1").arg(path));
-        });
-    add(file, tr("Export extrapolation as CSV…"), {}, tr("Save each visible run's probe loss per length"),
-        [this] {
-            const QString path = askPath(tr("Export extrapolation"),
-                                         defaultExportName(View::Extrapolation, QStringLiteral("csv")),
-                                         tr("CSV (*.csv)"), true);
-            if (!path.isEmpty())
-                report(tr("Export failed"), m_extrapolation->writeCsv(path),
-                       tr("Saved extrapolation to %1").arg(path));
-        });
-    add(file, tr("Export PE matrix as CS&V…"), {}, tr("Save the PE table: one row per position"), [this] {
-        const QString path =
-            askPath(tr("Export PE matrix"), defaultExportName(View::Heatmap, QStringLiteral("csv")),
-                    tr("CSV (*.csv)"), true);
-        if (!path.isEmpty())
-            report(tr("Export failed"), exportPeCsv(path), tr("Saved PE matrix to %1").arg(path));
-    });
-    add(file, tr("Export loss &history as CSV…"), {}, tr("Save each epoch's train and validation loss"),
-        [this] {
-            const QString path =
-                askPath(tr("Export loss history"), defaultExportName(View::Loss, QStringLiteral("csv")),
-                        tr("CSV (*.csv)"), true);
-            if (!path.isEmpty())
-                report(tr("Export failed"), exportLossCsv(path), tr("Saved loss history to %1").arg(path));
-        });
-    file->addSeparator();
-    add(file, tr("&Save checkpoint…"), QKeySequence(Qt::CTRL | Qt::Key_S),
-        tr("Save model, optimiser, settings and epoch, to continue later"), [this] {
-            const QString path = askPath(tr("Save checkpoint"), QStringLiteral("checkpoint.pt"),
-                                         tr("Checkpoints (*.pt)"), true);
-            if (!path.isEmpty())
-                report(tr("Save failed"), saveCheckpoint(path), tr("Saved checkpoint to %1").arg(path));
-        });
-    add(file, tr("&Load checkpoint…"), QKeySequence(Qt::CTRL | Qt::Key_O),
-        tr("Load a checkpoint; Start then continues its run"), [this] {
-            const QString path =
-                askPath(tr("Load checkpoint"), QString(), tr("Checkpoints (*.pt);;All files (*)"), false);
-            if (!path.isEmpty())
-                report(tr("Load failed"), loadCheckpoint(path), QString());
-        });
-    createRecentMenu(file);
-    add(file, tr("Export PyTorch &state_dict…"), {},
-        tr("Save the weights for torch.load and load_state_dict"), [this] {
-            const QString path = askPath(tr("Export state_dict"), QStringLiteral("state_dict.pt"),
-                                         tr("PyTorch files (*.pt *.pth)"), true);
-            if (!path.isEmpty())
-                report(tr("Export failed"), exportStateDict(path), tr("Saved state_dict to %1").arg(path));
-        });
-    file->addSeparator();
-    QAction *quit = add(file, tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), tr("Stop any run and quit"),
-                        [this] { close(); });
-    quit->setMenuRole(QAction::QuitRole);
+    QAction *heatmap = nullptr;
+    for (const auto &p : pictures) {
+        QAction *a = addMenuAction(
+            file, p.text, p.view == View::Heatmap ? QKeySequence(Qt::CTRL | Qt::Key_E) : QKeySequence(),
+            p.tip, [this, view = p.view] { exportViewInteractive(view); });
+        if (p.view == View::Heatmap)
+            heatmap = a;
+    }
+    heatmap->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    const QString csv = tr("CSV (*.csv)");
+    const auto csvName = [this](View v) { return defaultExportName(v, QStringLiteral("csv")); };
+    addFileAction(file, {tr("Export similarity as CSV…"),
+                         tr("Save the similarity matrix as drawn (one row per cell)"),
+                         {},
+                         tr("Export similarity"),
+                         csvName(View::Similarity),
+                         csv,
+                         true,
+                         [this](const QString &path) {
+                             m_similarity->refresh();
+                             m_similarity->finishComputing();
+                             return m_similarity->writeMatrixCsv(path);
+                         },
+                         tr("Saved similarity to %1")});
+    addFileAction(file, {tr("Export extrapolation as CSV…"),
+                         tr("Save each visible run's probe loss per length"),
+                         {},
+                         tr("Export extrapolation"),
+                         csvName(View::Extrapolation),
+                         csv,
+                         true,
+                         [this](const QString &path) { return m_extrapolation->writeCsv(path); },
+                         tr("Saved extrapolation to %1")});
+    addFileAction(file, {tr("Export PE matrix as CS&V…"),
+                         tr("Save the PE table: one row per position"),
+                         {},
+                         tr("Export PE matrix"),
+                         csvName(View::Heatmap),
+                         csv,
+                         true,
+                         [this](const QString &path) { return exportPeCsv(path); },
+                         tr("Saved PE matrix to %1")});
+    addFileAction(file, {tr("Export loss &history as CSV…"),
+                         tr("Save each epoch's train and validation loss"),
+                         {},
+                         tr("Export loss history"),
+                         csvName(View::Loss),
+                         csv,
+                         true,
+                         [this](const QString &path) { return exportLossCsv(path); },
+                         tr("Saved loss history to %1")});
+    return heatmap;
+}
 
-    add(view, tr("Reset &views"), QKeySequence(Qt::CTRL | Qt::Key_0),
-        tr("Show the whole heatmap and curves again"), [this] {
-            m_heatmap->resetView();
-            m_curves->resetView();
-        });
+void MainWindow::createCheckpointActions(QMenu *file) {
+    addFileAction(
+        file, {tr("&Save checkpoint…"), tr("Save model, optimiser, settings and epoch, to continue later"),
+               QKeySequence(Qt::CTRL | Qt::Key_S), tr("Save checkpoint"), QStringLiteral("checkpoint.pt"),
+               tr("Checkpoints (*.pt)"), true, [this](const QString &path) { return saveCheckpoint(path); },
+               tr("Saved checkpoint to %1")});
+    addFileAction(file, {tr("&Load checkpoint…"), tr("Load a checkpoint; Start then continues its run"),
+                         QKeySequence(Qt::CTRL | Qt::Key_O), tr("Load checkpoint"), QString(),
+                         tr("Checkpoints (*.pt);;All files (*)"), false,
+                         [this](const QString &path) { return loadCheckpoint(path); }, QString()});
+    createRecentMenu(file);
+    addFileAction(file, {tr("Export PyTorch &state_dict…"),
+                         tr("Save the weights for torch.load and load_state_dict"),
+                         {},
+                         tr("Export state_dict"),
+                         QStringLiteral("state_dict.pt"),
+                         tr("PyTorch files (*.pt *.pth)"),
+                         true,
+                         [this](const QString &path) { return exportStateDict(path); },
+                         tr("Saved state_dict to %1")});
+}
+
+void MainWindow::createViewMenu(QMenu *view) {
+    addMenuAction(view, tr("Reset &views"), QKeySequence(Qt::CTRL | Qt::Key_0),
+                  tr("Show the whole heatmap and curves again"), [this] {
+                      m_heatmap->resetView();
+                      m_curves->resetView();
+                  });
     QAction *logScale = view->addAction(tr("&Log-scale loss"));
     logScale->setCheckable(true);
     logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
@@ -301,28 +343,25 @@ void MainWindow::createActions() {
     connect(view, &QMenu::aboutToShow, logScale,
             [this, logScale] { logScale->setChecked(m_loss->logScale()); });
     view->addAction(findChild<QDockWidget *>()->toggleViewAction());
+}
 
-    add(help, tr("&Keyboard shortcuts"), QKeySequence::HelpContents, tr("List the shortcuts"), [this] {
-        QMessageBox::information(
-            this, tr("Keyboard shortcuts"),
-            tr("Space\tStart / Pause / Resume\nReturn in a field, "
-               "Ctrl+Return\tStart\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
-               "Ctrl+E\tExport heatmap\nCtrl+S\tSave checkpoint\nCtrl+O\tLoad checkpoint\n"
-               "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
-               "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
-    });
-    add(help, tr("&About PosEnc Studio"), {}, tr("Version, LibTorch and Qt versions, training threads"),
-        [this] {
-            auto *about = new AboutDialog(core::recommendedThreads(m_settings->config()), this);
-            about->setAttribute(Qt::WA_DeleteOnClose);
-            about->open();
-        });
-
-    bar->addAction(m_startPause);
-    bar->addAction(m_stop);
-    bar->addAction(m_reset);
-    bar->addSeparator();
-    bar->addAction(exportHeatmap);
+void MainWindow::createHelpMenu(QMenu *help) {
+    addMenuAction(help, tr("&Keyboard shortcuts"), QKeySequence::HelpContents, tr("List the shortcuts"),
+                  [this] {
+                      QMessageBox::information(
+                          this, tr("Keyboard shortcuts"),
+                          tr("Space\tStart / Pause / Resume\nReturn in a field, "
+                             "Ctrl+Return\tStart\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
+                             "Ctrl+E\tExport heatmap\nCtrl+S\tSave checkpoint\nCtrl+O\tLoad checkpoint\n"
+                             "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
+                             "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
+                  });
+    addMenuAction(help, tr("&About PosEnc Studio"), {},
+                  tr("Version, LibTorch and Qt versions, training threads"), [this] {
+                      auto *about = new AboutDialog(core::recommendedThreads(m_settings->config()), this);
+                      about->setAttribute(Qt::WA_DeleteOnClose);
+                      about->open();
+                  });
 }
 
 void MainWindow::createStatusBar() {

@@ -11,7 +11,10 @@
 #include "training_controller.h"
 #include "training_types.h"
 
+#include <QKeySequence>
 #include <QMainWindow>
+
+#include <functional>
 
 class QAction;
 class QCustomPlot;
@@ -75,6 +78,24 @@ private:
     // True when the window may close.
     bool confirmQuit();
     void createActions();
+    // One function per menu; the file actions that ask for a path share addFileAction.
+    void createTrainingMenu(QMenu *training);
+    QAction *createExportActions(QMenu *file); // returns the heatmap export, for the toolbar
+    void createCheckpointActions(QMenu *file);
+    void createViewMenu(QMenu *view);
+    void createHelpMenu(QMenu *help);
+    QAction *addMenuAction(QMenu *menu, const QString &text, const QKeySequence &keys, const QString &tip,
+                           const std::function<void()> &slot);
+    // A menu entry that asks for a path (save or open), does `act` with it and reports the result.
+    struct FileAction {
+        QString text, tip;
+        QKeySequence keys;
+        QString title, defaultName, filter;
+        bool save = true;
+        std::function<QString(const QString &)> act;
+        QString done; // the status message on success, with %1 for the path; empty for none
+    };
+    QAction *addFileAction(QMenu *menu, const FileAction &action);
     void createStatusBar();
     // File > Open Recent: loads a remembered checkpoint, or notes in the status bar that it is gone.
     void createRecentMenu(QMenu *file);
