@@ -73,7 +73,20 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     setWindowTitle(tr("PosEnc Studio"));
     setWindowIcon(appIcon());
     m_controller = new core::TrainingController(this);
+    createSettingsDock();
+    createViews();
+    connectSettings();
+    connectController();
+    createActions();
+    createStatusBar();
+    restoreSettings(options);
+    refreshEncoding();
+    updateActions();
+    if (options.autoStart)
+        QTimer::singleShot(0, this, &MainWindow::startOrPause);
+}
 
+void MainWindow::createSettingsDock() {
     m_settings = new SettingsPanel;
     auto *scroll = new QScrollArea;
     scroll->setWidget(m_settings);
@@ -89,7 +102,9 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
                       QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+}
 
+void MainWindow::createViews() {
     m_heatmap = new HeatmapView;
     m_curves = new CurvesView;
     m_loss = new LossView;
@@ -116,7 +131,9 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
         s->setStretchFactor(1, 1);
     }
     setCentralWidget(m_vertical);
+}
 
+void MainWindow::connectSettings() {
     // The computer coalesces bursts (a slider drag, d_model and max_len set together) itself.
     connect(m_settings, &SettingsPanel::encodingChanged, this, &MainWindow::refreshEncoding);
     m_tables = new core::PeTableComputer(this);
@@ -130,7 +147,9 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
         updateActions();
     });
     connect(m_heatmap, &HeatmapView::hoveredPosition, m_curves, &CurvesView::setCursorPosition);
+}
 
+void MainWindow::connectController() {
     connect(m_controller, &core::TrainingController::stateChanged, this, &MainWindow::updateActions);
     connect(m_controller, &core::TrainingController::runStarted, this,
             [this](const core::TrainConfig &config, int startEpoch, qint64) {
@@ -159,14 +178,6 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     connect(m_controller, &core::TrainingController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &core::TrainingController::failed, this,
             [this](const QString &message) { showError(tr("Training could not start"), message); });
-
-    createActions();
-    createStatusBar();
-    restoreSettings(options);
-    refreshEncoding();
-    updateActions();
-    if (options.autoStart)
-        QTimer::singleShot(0, this, &MainWindow::startOrPause);
 }
 
 MainWindow::~MainWindow() = default;

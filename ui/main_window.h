@@ -77,6 +77,12 @@ private:
     // Asks before quitting while a run is live or unsaved: stop and quit, save and quit, or cancel.
     // True when the window may close.
     bool confirmQuit();
+    // The constructor's steps: the settings dock, the views (tabs over the loss plot), and the
+    // connections from the settings and from the training controller.
+    void createSettingsDock();
+    void createViews();
+    void connectSettings();
+    void connectController();
     void createActions();
     // One function per menu; the file actions that ask for a path share addFileAction.
     void createTrainingMenu(QMenu *training);
