@@ -229,7 +229,10 @@ TrainResult Trainer::run(const Hooks &hooks) {
                     const auto idx = d->order.narrow(0, start, len);
                     const auto x = d->train.sequences.index_select(0, idx);
                     const auto y = d->train.labels.index_select(0, idx);
-                    d->optimizer->zero_grad();
+                    if (auto *fused = dynamic_cast<FusedAdam *>(d->optimizer.get()))
+                        fused->zeroGrad();
+                    else
+                        d->optimizer->zero_grad();
                     const auto lossTensor = torch::mse_loss(d->model->forward(x).view(-1), y);
                     loss = lossTensor.item<double>();
                     if (!std::isfinite(loss)) {
