@@ -95,6 +95,24 @@ bool FusedAdam::bind() {
     return true;
 }
 
+void FusedAdam::zeroGrad() {
+    const auto &params = param_groups_[0].params();
+    const bool laidOut = param_groups_.size() == 1 && m_offsets.size() == params.size();
+    if (laidOut)
+        m_grads.zero_();
+    torch::NoGradGuard noGrad;
+    for (size_t g = 0; g < param_groups_.size(); ++g) {
+        for (size_t i = 0; i < param_groups_[g].params().size(); ++i) {
+            Tensor &grad = param_groups_[g].params()[i].mutable_grad();
+            if (!grad.defined() ||
+                (laidOut && grad.data_ptr() == static_cast<void *>(m_grads.data_ptr<float>() + m_offsets[i])))
+                continue;
+            grad.detach_();
+            grad.zero_();
+        }
+    }
+}
+
 torch::Tensor FusedAdam::step(LossClosure closure) {
     const auto &options = static_cast<const AdamOptions &>(param_groups_[0].options());
     if (param_groups_.size() != 1 || options.amsgrad() || !bind())

@@ -18,6 +18,8 @@ public:
     FusedAdam(std::vector<torch::Tensor> params, torch::optim::AdamOptions options);
     // One Adam step for every parameter that has a gradient; the closure, if any, is evaluated first.
     torch::Tensor step(LossClosure closure = nullptr) override;
+    // Optimizer::zero_grad() in one pass over the flat gradient buffer (plus any gradient not in it yet).
+    void zeroGrad();
 
 private:
     // Points parameters, gradients and moments at their slices of the flat buffers, copying in any

@@ -153,7 +153,10 @@ struct Trainer::Impl {
         const int start = nextBatch * config.batchSize;
         const int len = std::min(config.batchSize, config.numSamples - start);
         const auto idx = order.narrow(0, start, len);
-        optimizer->zero_grad();
+        if (auto *fused = dynamic_cast<FusedAdam *>(optimizer.get()))
+            fused->zeroGrad(); // one pass over the flat gradient buffer
+        else
+            optimizer->zero_grad();
         const auto lossTensor = torch::mse_loss(model->forward(train.sequences.index_select(0, idx)).view(-1),
                                                 train.labels.index_select(0, idx));
         const double loss = lossTensor.item<double>();

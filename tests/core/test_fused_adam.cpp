@@ -46,9 +46,15 @@ void backward(const std::vector<torch::Tensor> &params, int step) {
     loss.backward();
 }
 
-void trainSteps(torch::optim::Adam &opt, const std::vector<torch::Tensor> &params, int from, int to) {
+// Steps [from, to); a FusedAdam zeroes its gradients with zeroGrad() (as the trainer does) unless
+// `viaOptimizer`, which uses Optimizer::zero_grad().
+void trainSteps(torch::optim::Adam &opt, const std::vector<torch::Tensor> &params, int from, int to,
+                bool viaOptimizer = false) {
     for (int s = from; s < to; ++s) {
-        opt.zero_grad();
+        if (auto *fused = dynamic_cast<FusedAdam *>(&opt); fused && !viaOptimizer)
+            fused->zeroGrad();
+        else
+            opt.zero_grad();
         backward(params, s);
         opt.step();
     }
@@ -92,7 +98,7 @@ private Q_SLOTS:
     void savedAndLoadedAsAdamItResumesExactly() {
         const auto straight = makeParams();
         FusedAdam straightOpt(straight, torch::optim::AdamOptions(1e-2));
-        trainSteps(straightOpt, straight, 0, 30);
+        trainSteps(straightOpt, straight, 0, 30, true);
 
         const auto first = makeParams();
         FusedAdam firstOpt(first, torch::optim::AdamOptions(1e-2));
