@@ -71,9 +71,11 @@ void addCliOptions(QCommandLineParser &parser) {
                                      "lstm,causal-transformer."),
                       QStringLiteral("names")});
     for (const ConfigField &f : configFields()) {
-        parser.addOption({QString::fromLatin1(f.option),
-                          QStringLiteral("%1 Default: %2.").arg(QString::fromLatin1(f.help), f.get(defaults)),
-                          QString::fromLatin1(f.valueName)});
+        const QString value = f.get(defaults); // empty for the probe: its help says what it means
+        const QString help = value.isEmpty()
+                                 ? QString::fromLatin1(f.help)
+                                 : QStringLiteral("%1 Default: %2.").arg(QString::fromLatin1(f.help), value);
+        parser.addOption({QString::fromLatin1(f.option), help, QString::fromLatin1(f.valueName)});
     }
 }
 
