@@ -55,15 +55,7 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
 
-    // The legend sits right of the axis rect, at the top, so it never hides a curve.
-    m_plot->legend->setVisible(true);
-    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-    auto *side = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(1, 1, side);
-    side->addElement(0, 0, m_plot->legend);
-    side->addElement(1, 0, new QCPLayoutElement(m_plot));
-    side->setRowStretchFactor(0, 0.001);
-    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+    placeLegendBeside(m_plot);
 
     // Solid curves as single segments: Qt strokes a wide antialiased polyline as one path, which
     // took ~150 ms per replot for 8 curves (and the cursor replots on every mouse move).

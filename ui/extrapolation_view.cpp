@@ -50,15 +50,7 @@ ExtrapolationView::ExtrapolationView(QWidget *parent) : QWidget(parent) {
     m_plot->setMouseTracking(true);
     setUpPlot(m_plot, tr("Length extrapolation: probe loss against sequence length"), tr("sequence length"),
               tr("MSE (normalised labels)"));
-    // The legend sits right of the axis rect, at the top, so it never hides a line.
-    m_plot->legend->setVisible(true);
-    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-    auto *side = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(1, 1, side);
-    side->addElement(0, 0, m_plot->legend);
-    side->addElement(1, 0, new QCPLayoutElement(m_plot));
-    side->setRowStretchFactor(0, 0.001);
-    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+    placeLegendBeside(m_plot);
 
     m_readout = new QLabel(kHint, this);
     m_readout->setObjectName(QStringLiteral("readout"));

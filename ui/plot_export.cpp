@@ -37,6 +37,17 @@ QCPTextElement *setUpPlot(QCustomPlot *plot, const QString &title, const QString
     return titleElement;
 }
 
+void placeLegendBeside(QCustomPlot *plot) {
+    plot->legend->setVisible(true);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    auto *side = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(1, 1, side);
+    side->addElement(0, 0, plot->legend);
+    side->addElement(1, 0, new QCPLayoutElement(plot));
+    side->setRowStretchFactor(0, 0.001);
+    plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+}
+
 namespace {
 
 enum class Format { Png, Jpg, Pdf, Svg, Unknown };

@@ -17,6 +17,8 @@ namespace posenc::ui {
 // wheel zoom / drag pan; returns the title so a view can change its text later.
 QCPTextElement *setUpPlot(QCustomPlot *plot, const QString &title, const QString &xLabel,
                           const QString &yLabel);
+// Shows the legend in its own column right of the axis rect, at the top, so it never hides a line.
+void placeLegendBeside(QCustomPlot *plot);
 
 // Writes `plot` to `path` (format from the suffix: .png, .jpg/.jpeg, .pdf or .svg) at width x height
 // logical pixels times `scale` (PDF and SVG are vector pictures of width x height; a colour map in
