@@ -18,6 +18,7 @@
 #include <QStandardItemModel>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <numeric>
@@ -282,21 +283,33 @@ void SettingsPanel::setFieldText(const QString &option, const QString &text) {
         edit->setText(text);
 }
 
-QHash<QString, QString> SettingsPanel::parseProblems() const {
-    QHash<QString, QString> out;
+QVector<core::ConfigIssue> SettingsPanel::parseProblems() const {
+    QVector<core::ConfigIssue> out;
     double lr = 0;
     QString why;
-    if (!parseDecimal(fieldText(QStringLiteral("lr")), QLocale(), &lr, &why))
-        out.insert(QStringLiteral("lr"),
-                   fieldText(QStringLiteral("lr")).trimmed().isEmpty() ||
-                           why.endsWith(QLatin1String("not a number"))
-                       ? QStringLiteral("learning rate must be a finite number above 0 (got \"%1\")")
-                             .arg(fieldText(QStringLiteral("lr")))
-                       : QStringLiteral("learning rate %1").arg(why));
+    const QString lrText = fieldText(QStringLiteral("lr"));
+    if (!parseDecimal(lrText, QLocale(), &lr, &why))
+        out.push_back(
+            {QStringLiteral("lr"),
+             why.endsWith(QLatin1String("not a number"))
+                 ? QStringLiteral("learning rate must be a finite number above 0 (got \"%1\")").arg(lrText)
+                 : QStringLiteral("learning rate %1").arg(why)});
     QVector<int> lengths;
     const QString probe = fieldText(QStringLiteral("probe"));
     if (!probe.trimmed().isEmpty() && !core::parseLengths(probe, &lengths, &why))
-        out.insert(QStringLiteral("probe"), why);
+        out.push_back({QStringLiteral("probe"), why});
+    return out;
+}
+
+QVector<core::ConfigIssue> SettingsPanel::issues(const core::TrainConfig &config) const {
+    QVector<core::ConfigIssue> out = parseProblems();
+    const auto named = [&out](const QString &option) {
+        return std::any_of(out.cbegin(), out.cend(),
+                           [&](const core::ConfigIssue &i) { return i.option == option; });
+    };
+    for (const core::ConfigIssue &issue : core::check(config))
+        if (!named(issue.option))
+            out.push_back(issue);
     return out;
 }
 
@@ -331,11 +344,9 @@ void SettingsPanel::setConfig(const core::TrainConfig &c) {
 }
 
 QStringList SettingsPanel::problems() const {
-    const QHash<QString, QString> unparsed = parseProblems();
-    QStringList out = unparsed.values();
-    for (const core::ConfigIssue &issue : core::check(config()))
-        if (!unparsed.contains(issue.option))
-            out << issue.message;
+    QStringList out;
+    for (const core::ConfigIssue &issue : issues(config()))
+        out << issue.message;
     return out;
 }
 
@@ -376,8 +387,7 @@ void SettingsPanel::markInvalid(const QStringList &options) {
     }
 }
 
-void SettingsPanel::updateAttentionFields() {
-    const core::TrainConfig c = config();
+void SettingsPanel::updateAttentionFields(const core::TrainConfig &c) {
     const bool attention = core::isAttention(c.backbone);
     m_fields.value(QStringLiteral("heads"))->setEnabled(attention);
     m_layersLabel->setText(attention ? tr("attention blocks") : tr("LSTM layers"));
@@ -397,16 +407,17 @@ void SettingsPanel::onChanged(bool encodingTouched) {
     if (m_updating)
         return;
     const core::TrainConfig c = config();
-    const QStringList issues = problems();
-    QStringList badOptions = parseProblems().keys();
-    for (const core::ConfigIssue &issue : core::check(c))
+    QStringList messages, badOptions;
+    for (const core::ConfigIssue &issue : issues(c)) {
+        messages << issue.message;
         badOptions << issue.option;
-    m_message->setText(issues.join(QLatin1Char('\n')));
+    }
+    m_message->setText(messages.join(QLatin1Char('\n')));
     markInvalid(badOptions);
-    updateAttentionFields();
+    updateAttentionFields(c);
     if (encodingTouched)
         Q_EMIT encodingChanged(c.encoding);
-    Q_EMIT configChanged(c, issues);
+    Q_EMIT configChanged(c, messages);
 }
 
 QSpinBox *SettingsPanel::dModelBox() const {

@@ -70,10 +70,12 @@ private:
     QString fieldText(const QString &option) const;
     void setFieldText(const QString &option, const QString &text);
     // The problems of text that is not a value at all (e.g. lr "abc"), by option.
-    QHash<QString, QString> parseProblems() const;
+    QVector<core::ConfigIssue> parseProblems() const;
+    // Every problem, in order: text that is no value, then core's rules for the other options.
+    QVector<core::ConfigIssue> issues(const core::TrainConfig &config) const;
     void onChanged(bool encodingTouched);
     void markInvalid(const QStringList &options);
-    void updateAttentionFields();
+    void updateAttentionFields(const core::TrainConfig &config);
 
     core::TrainConfig m_base; // the settings no field shows (e.g. --lstm) come from here
     QHash<QString, QWidget *> m_fields;
