@@ -109,8 +109,9 @@ QString saveSession(const QString &folder, const QVector<RunRecord> &runs) {
     const QJsonObject root{{QStringLiteral("format"), QLatin1String(kSessionFormat)},
                            {QStringLiteral("version"), kSessionVersion},
                            {QStringLiteral("runs"), list}};
-    // Written last, so a session.json never names a checkpoint that is not there yet.
-    return writeFileAtomically(path, QJsonDocument(root).toJson(QJsonDocument::Indented));
+    // Written last, so a session.json never names a checkpoint that is not there yet; compact, as
+    // the batch history of a long run is most of it.
+    return writeFileAtomically(path, QJsonDocument(root).toJson(QJsonDocument::Compact));
 }
 
 namespace {
