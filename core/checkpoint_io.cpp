@@ -214,8 +214,9 @@ qint64 maxCheckpointBytes() {
     const qint64 d = kMaxDModel;
     const qint64 lstm = kMaxLayers * (8 * d * d + 8 * d);
     const qint64 params = d * kMaxFeatures + d + kMaxTableValues + lstm + d + 1;
-    // Parameters and two Adam moments as float, the epoch order as int64; twice that for slack.
-    return 2 * (3 * 4 * params + 8 * qint64(kMaxSamples)) + (qint64(1) << 20);
+    // Parameters and two Adam moments as float, the epoch order as int64; twice that for slack;
+    // then the loss history of up to 2^26 steps (16 bytes each).
+    return 2 * (3 * 4 * params + 8 * qint64(kMaxSamples)) + (qint64(1) << 20) + 16 * (qint64(1) << 26);
 }
 
 QString readRegularFile(const QString &path, qint64 maxBytes, QByteArray *bytes) {
@@ -261,6 +262,32 @@ QString readRegularFile(const QString &path, qint64 maxBytes, QByteArray *bytes)
 namespace {
 c10::IValue tensorValue(const torch::Tensor &t) {
     return t.defined() ? c10::IValue(t.detach().contiguous()) : c10::IValue();
+}
+
+// The history as float64 tensors: [n, 2] of (step, loss) and [m, 5] of (epoch, step, train loss,
+// validation loss, samples per second); doubles hold every step count a run can reach exactly.
+torch::Tensor batchTensor(const QVector<BatchLoss> &batches) {
+    auto t = torch::empty({int64_t(batches.size()), 2}, torch::kFloat64);
+    auto a = t.accessor<double, 2>();
+    for (qsizetype i = 0; i < batches.size(); ++i) {
+        a[i][0] = double(batches[i].step);
+        a[i][1] = batches[i].loss;
+    }
+    return t;
+}
+
+torch::Tensor epochTensor(const QVector<EpochStats> &epochs) {
+    auto t = torch::empty({int64_t(epochs.size()), 5}, torch::kFloat64);
+    auto a = t.accessor<double, 2>();
+    for (qsizetype i = 0; i < epochs.size(); ++i) {
+        const EpochStats &e = epochs[i];
+        a[i][0] = e.epoch;
+        a[i][1] = double(e.step);
+        a[i][2] = e.trainLoss;
+        a[i][3] = e.valLoss;
+        a[i][4] = e.samplesPerSec;
+    }
+    return t;
 }
 
 // torch.optim.Adam's state_dict layout: {"state": {i: {...}}, "param_groups": [{..., "params": [i]}]}.
@@ -317,6 +344,8 @@ QByteArray encodeCheckpoint(const CheckpointState &s) {
     dict.insert("epoch_order", tensorValue(s.order));
     dict.insert("model", model);
     dict.insert("optimizer", adamValue(s));
+    dict.insert("batch_losses", batchTensor(s.history.batches));
+    dict.insert("epoch_stats", epochTensor(s.history.epochs));
     const std::vector<char> zip = torch::pickle_save(dict);
     QByteArray bytes(zip.data(), qsizetype(zip.size()));
     const qsizetype end = bytes.size() - kEndRecordSize;
@@ -394,6 +423,9 @@ public:
             fail(QStringLiteral("%1 is not a dictionary").arg(where));
     }
     const QString &error() const { return m_error; }
+    bool has(const char *key) const {
+        return m_dict && m_dict->find(c10::IValue(std::string(key))) != m_dict->end();
+    }
     void fail(const QString &why) {
         if (m_error.isEmpty())
             m_error = why;
@@ -529,6 +561,36 @@ QString readAdam(const c10::IValue &value, CheckpointState *s) {
 }
 } // namespace
 
+namespace {
+// A whole number in 0..max (a step or epoch count stored as a double).
+bool isCount(double v, double max) {
+    return v >= 0 && v <= max && v == std::floor(v);
+}
+
+// The history tensors as values; their order and counts are checked by checkCheckpoint().
+QString readHistory(const torch::Tensor &batches, const torch::Tensor &epochs, RunHistory *h) {
+    const QString bad = QStringLiteral("its loss history is not valid (%1)");
+    for (const auto &[t, columns] : {std::pair(batches, 2), std::pair(epochs, 5)})
+        if (!t.defined() || t.scalar_type() != torch::kFloat64 || t.dim() != 2 || t.size(1) != columns)
+            return bad.arg(QStringLiteral("not a float64 table of %1 columns").arg(columns));
+    constexpr double kMaxCount = 9007199254740992.0; // 2^53
+    const torch::Tensor batchRows = batches.contiguous(), epochRows = epochs.contiguous();
+    const auto b = batchRows.accessor<double, 2>();
+    for (int64_t i = 0; i < batches.size(0); ++i) {
+        if (!isCount(b[i][0], kMaxCount))
+            return bad.arg(QStringLiteral("a step is not a whole number"));
+        h->batches.push_back({qint64(b[i][0]), b[i][1]});
+    }
+    const auto e = epochRows.accessor<double, 2>();
+    for (int64_t i = 0; i < epochs.size(0); ++i) {
+        if (!isCount(e[i][0], limits::kMaxEpochs) || !isCount(e[i][1], kMaxCount))
+            return bad.arg(QStringLiteral("an epoch or step is not a whole number"));
+        h->epochs.push_back({int(e[i][0]), qint64(e[i][1]), e[i][2], e[i][3], e[i][4]});
+    }
+    return {};
+}
+} // namespace
+
 QString decodeCheckpoint(const QByteArray &bytes, CheckpointState *s) {
     QString why = verifySeal(bytes);
     if (!why.isEmpty())
@@ -550,9 +612,15 @@ QString decodeCheckpoint(const QByteArray &bytes, CheckpointState *s) {
     s->order = f.tensor("epoch_order", true);
     const c10::IValue model = f.value("model");
     const c10::IValue adam = f.value("optimizer");
+    // Files written before the history was kept have neither key: an empty history.
+    const bool hasHistory = f.has("batch_losses") || f.has("epoch_stats");
+    const torch::Tensor batches = hasHistory ? f.tensor("batch_losses") : torch::Tensor();
+    const torch::Tensor epochs = hasHistory ? f.tensor("epoch_stats") : torch::Tensor();
     if (!f.error().isEmpty())
         return f.error();
-    why = readModel(model, s);
+    why = hasHistory ? readHistory(batches, epochs, &s->history) : QString();
+    if (why.isEmpty())
+        why = readModel(model, s);
     return why.isEmpty() ? readAdam(adam, s) : why;
 }
 
@@ -675,6 +743,38 @@ QString checkCounters(const CheckpointState &s) {
     return {};
 }
 
+// The history is the run's last batches and epochs without a gap, ending where the run is (a run
+// continued from a file without history has only the part since then).
+QString checkHistory(const CheckpointState &s) {
+    const QVector<BatchLoss> &batches = s.history.batches;
+    const QVector<EpochStats> &epochs = s.history.epochs;
+    const qint64 perEpoch = (qint64(s.config.numSamples) + s.config.batchSize - 1) / s.config.batchSize;
+    if (batches.size() > s.steps || epochs.size() > s.epochsDone)
+        return QStringLiteral("its loss history has %1 batches and %2 epochs, but the run has done %3 and %4")
+            .arg(batches.size())
+            .arg(epochs.size())
+            .arg(s.steps)
+            .arg(s.epochsDone);
+    for (qsizetype i = 0; i < batches.size(); ++i) {
+        if (batches[i].step != s.steps - batches.size() + 1 + i)
+            return QStringLiteral("its loss history's steps are not consecutive up to step %1").arg(s.steps);
+        if (!std::isfinite(batches[i].loss) || batches[i].loss < 0)
+            return QStringLiteral("its loss history holds an invalid loss at step %1").arg(batches[i].step);
+    }
+    for (qsizetype i = 0; i < epochs.size(); ++i) {
+        const EpochStats &e = epochs[i];
+        if (e.epoch != s.epochsDone - epochs.size() + 1 + i || e.step != e.epoch * perEpoch)
+            return QStringLiteral("its loss history's epochs are not consecutive up to epoch %1")
+                .arg(s.epochsDone);
+        if (!std::isfinite(e.trainLoss) || e.trainLoss < 0 || e.valLoss < 0 ||
+            !std::isfinite(e.samplesPerSec) || e.samplesPerSec < 0)
+            return QStringLiteral("its loss history holds invalid statistics for epoch %1").arg(e.epoch);
+    }
+    if (!epochs.isEmpty() && epochs.last().trainLoss != s.lastTrainLoss)
+        return QStringLiteral("its loss history's last epoch contradicts its last losses");
+    return {};
+}
+
 QString checkOrder(const CheckpointState &s, int64_t rngStateSize) {
     const auto &rng = s.shuffleRng;
     if (!rng.defined() || rng.scalar_type() != torch::kByte || rng.dim() != 1 || rng.numel() != rngStateSize)
@@ -692,6 +792,8 @@ QString checkOrder(const CheckpointState &s, int64_t rngStateSize) {
 QString checkCheckpoint(const CheckpointState &s, const std::vector<TensorSpec> &layout,
                         const torch::Tensor &fixedTable, int64_t rngStateSize) {
     QString why = checkCounters(s);
+    if (why.isEmpty())
+        why = checkHistory(s);
     if (why.isEmpty())
         why = checkOrder(s, rngStateSize);
     if (why.isEmpty())

@@ -4,6 +4,7 @@
 // check a loaded state passes before a trainer uses it. LibTorch header: core only.
 
 #include "config.h"
+#include "training_types.h"
 
 #include <QByteArray>
 #include <QString>
@@ -42,6 +43,7 @@ struct CheckpointState {
     qint64 parameterCount = 0;  // how many of `model` are parameters (Adam's "params" 0..n-1)
     std::vector<AdamSlot> adam; // one per parameter (model->parameters() order), or none
     double lr = 0, beta1 = 0, beta2 = 0, eps = 0, weightDecay = 0;
+    RunHistory history; // empty in files written before the history was kept
 };
 
 // What the model built from a checkpoint's settings holds: one entry per parameter and buffer.

@@ -87,6 +87,7 @@ struct Trainer::Impl {
     double epochLossSum = 0;
     double startLoss = kNaN; // the run's first batch loss, before any update (NaN before it)
     double epochMinLoss = std::numeric_limits<double>::infinity(); // this epoch's, this session
+    RunHistory history; // every batch loss and epoch since the run's start (or its oldest checkpoint)
     mutable std::mutex stepMutex; // held for each batch and for every read of the model
 
     int batchesPerEpoch() const { return (config.numSamples + config.batchSize - 1) / config.batchSize; }
@@ -170,6 +171,7 @@ struct Trainer::Impl {
         ++steps;
         ++nextBatch;
         epochLossSum += loss;
+        history.batches.push_back({steps, loss});
         return {loss, len};
     }
 
@@ -188,6 +190,7 @@ struct Trainer::Impl {
         stats.step = steps;
         stats.trainLoss = lastTrain;
         stats.samplesPerSec = samplesPerSec;
+        history.epochs.push_back(stats);
         return stats;
     }
 
@@ -246,6 +249,7 @@ struct Trainer::Impl {
         s.startLoss = startLoss;
         s.shuffleRng = shuffleGen.get_state();
         s.order = order;
+        s.history = history;
         for (const auto &p : model->named_parameters())
             s.model.emplace_back(p.key(), p.value().detach());
         for (const auto &b : model->named_buffers())
@@ -311,6 +315,7 @@ struct Trainer::Impl {
         epochLossSum = s.epochLossSum;
         startLoss = s.startLoss;
         order = s.order.defined() ? s.order.clone() : torch::Tensor();
+        history = s.history;
         return {};
     }
 
@@ -425,6 +430,11 @@ ProbeResult Trainer::probe() const {
         failed.skipped << QStringLiteral("probe failed: %1").arg(torchMessage(e));
         return failed;
     }
+}
+
+RunHistory Trainer::history() const {
+    std::lock_guard<std::mutex> lock(d->stepMutex);
+    return d->history;
 }
 
 PeTable Trainer::peTable() const {

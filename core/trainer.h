@@ -55,6 +55,10 @@ public:
     // are skipped with a note for the table kinds. Waits for the current batch, like peTable().
     ProbeResult probe() const;
 
+    // Every batch loss and epoch of the run so far, restored with a checkpoint (empty for a file
+    // written before histories were kept). Waits for the current batch, like peTable().
+    RunHistory history() const;
+
     // The model's positional-encoding table as it is now (trained values for `learned`).
     PeTable peTable() const;
 

@@ -111,6 +111,10 @@ PeTable TrainingController::currentPeTable() const {
     return m_worker->currentPeTable();
 }
 
+RunHistory TrainingController::history() const {
+    return m_worker->history();
+}
+
 bool TrainingController::runConfig(TrainConfig *config) const {
     return m_worker->heldConfig(config);
 }

@@ -5,7 +5,7 @@
 //
 // Which calls may block the GUI thread, and for how long:
 // - start, continueLoaded, probe, pause, resume, stop: never; they queue a call or set an atomic.
-// - saveCheckpoint, exportStateDict, currentPeTable: wait for the batch in flight (a few ms for
+// - saveCheckpoint, exportStateDict, currentPeTable, history: wait for the batch in flight (a few ms for
 //   the seed's sizes; one batch of the run's size in general), then copy or write the model.
 // - loadCheckpoint: reads and checks the file on the calling thread (only while idle).
 // - the destructor: stops the run and joins the thread, i.e. waits for the batch in flight.
@@ -53,6 +53,9 @@ public:
     QString loadCheckpoint(const QString &path, TrainConfig *config, int *epochsDone);
     // The current run's PE table (empty when there is none).
     PeTable currentPeTable() const;
+    // The held run's whole loss history (live, finished or loaded from a checkpoint; empty when
+    // there is none): what a loss plot redraws after loadCheckpoint(). Waits for the batch in flight.
+    RunHistory history() const;
     // The settings of the run the worker holds (live, finished or loaded); false when none.
     bool runConfig(TrainConfig *config) const;
 

@@ -24,6 +24,13 @@ struct EpochStats {
     double samplesPerSec = 0; // training samples per second over the epoch
 };
 
+// A run's loss history from its first step: every batch loss and every epoch's statistics, in order.
+// A run continued from a checkpoint written before histories were kept starts where that file ended.
+struct RunHistory {
+    QVector<BatchLoss> batches;
+    QVector<EpochStats> epochs;
+};
+
 // Where a run is: steps done of the total, the epoch and batch, and the estimated time left.
 struct Progress {
     qint64 done = 0;

@@ -80,6 +80,11 @@ PeTable TrainingWorker::currentPeTable() const {
     return t ? t->peTable() : PeTable{};
 }
 
+RunHistory TrainingWorker::history() const {
+    const auto t = trainer();
+    return t ? t->history() : RunHistory{};
+}
+
 void TrainingWorker::start(const TrainConfig &config) {
     QString error;
     std::shared_ptr<Trainer> fresh = Trainer::create(config, &error);

@@ -40,6 +40,8 @@ public:
     QString loadCheckpoint(const QString &path, TrainConfig *loadedConfig, int *epochsDone);
     // The current run's PE table, or an empty table when there is none.
     PeTable currentPeTable() const;
+    // The held run's loss history (empty when there is no run); waits for the current batch.
+    RunHistory history() const;
     // The held run's settings; false when there is no run yet.
     bool heldConfig(TrainConfig *config) const;
 

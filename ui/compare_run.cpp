@@ -1,7 +1,11 @@
 #include "compare_run.h"
 
+#include "extrapolation_view.h"
 #include "file_util.h"
 #include "headless_run.h"
+#include "palette.h"
+#include "plot_export.h"
+#include "session.h"
 #include "trainer.h"
 
 #include <QDir>
@@ -28,6 +32,19 @@ QString folderName(const core::TrainConfig &c) {
     return core::backboneName(c.backbone) + QLatin1Char('-') + core::peKindName(c.encoding.kind);
 }
 
+// Writes a trained run's folder under `outDir`; the row learns where its checkpoint went.
+QString writeRunFolder(const core::Trainer &trainer, const QString &outDir, ComparisonRow *row) {
+    const QString dir = QDir(outDir).filePath(folderName(row->config));
+    if (!QDir().mkpath(dir))
+        return QStringLiteral("Cannot create the folder %1").arg(dir);
+    QStringList written;
+    const QString error =
+        writeOutputs(trainer, row->history.epochs, row->probe, dir, &written).join(QLatin1Char('\n'));
+    if (written.contains(QStringLiteral("checkpoint.pt")))
+        row->checkpoint = QDir(dir).absoluteFilePath(QStringLiteral("checkpoint.pt"));
+    return error;
+}
+
 // Trains one valid combination to the end (or Ctrl+C), probes it and writes its folder.
 ComparisonRow trainRow(const core::TrainConfig &config, const QString &outDir, QString *writeError) {
     ComparisonRow row;
@@ -39,28 +56,23 @@ ComparisonRow trainRow(const core::TrainConfig &config, const QString &outDir, Q
         row.note = error;
         return row;
     }
-    QVector<core::EpochStats> epochs;
     core::Trainer::Hooks hooks;
     hooks.shouldStop = [] { return InterruptGuard::interrupted(); };
-    hooks.onEpoch = [&](const core::EpochStats &s) { epochs.push_back(s); };
     QElapsedTimer clock;
     clock.start();
     const core::TrainResult result = trainer->run(hooks);
     if (result.outcome == core::Outcome::Completed)
         row.probe = trainer->probe();
     row.seconds = clock.nsecsElapsed() * 1e-9;
+    row.outcome = result.outcome;
+    row.history = trainer->history();
     row.status = core::outcomeName(result.outcome);
     row.note = result.outcome == core::Outcome::Completed ? row.probe.skipped.join(QStringLiteral("; "))
                                                           : result.message;
     row.trainLoss = result.lastTrainLoss;
     row.valLoss = result.lastValLoss;
-    if (!outDir.isEmpty()) {
-        const QString dir = QDir(outDir).filePath(folderName(config));
-        QStringList written;
-        *writeError = QDir().mkpath(dir)
-                          ? writeOutputs(*trainer, epochs, row.probe, dir, &written).join(QLatin1Char('\n'))
-                          : QStringLiteral("Cannot create the folder %1").arg(dir);
-    }
+    if (!outDir.isEmpty())
+        *writeError = writeRunFolder(*trainer, outDir, &row);
     return row;
 }
 
@@ -110,6 +122,35 @@ QVector<core::TrainConfig> comparisonConfigs(const core::CliOptions &options) {
     return configs;
 }
 
+QVector<core::RunRecord> comparisonRecords(const QVector<ComparisonRow> &rows) {
+    QVector<core::RunRecord> records;
+    for (const ComparisonRow &row : rows) {
+        if (row.status == QLatin1String("skipped"))
+            continue;
+        core::RunRecord r;
+        r.id = int(records.size()) + 1;
+        r.config = row.config;
+        r.status = core::statusOf(row.outcome);
+        r.batches = row.history.batches;
+        r.epochs = row.history.epochs;
+        r.epoch = r.epochs.isEmpty() ? 0 : r.epochs.last().epoch;
+        r.samplesPerSec = r.epochs.isEmpty() ? 0 : r.epochs.last().samplesPerSec;
+        r.probe = row.probe;
+        r.checkpoint = row.checkpoint;
+        records << r;
+    }
+    return records;
+}
+
+QString writeComparisonPlot(const QVector<core::RunRecord> &records, const QString &path) {
+    ExtrapolationView view;
+    view.resize(kComparePlotWidth, kComparePlotHeight);
+    for (const core::RunRecord &r : records)
+        view.setRun(r.id, r.name(), runColor(r.id - 1), r.probe, r.config.seqLen);
+    view.resetView();
+    return exportPlot(view.plot(), path, kComparePlotWidth, kComparePlotHeight);
+}
+
 QString writeComparisonCsv(const QVector<ComparisonRow> &rows, const QVector<int> &lengths,
                            const QString &path) {
     QByteArray text = "backbone,pe,task,status,train_loss,val_loss";
@@ -134,6 +175,21 @@ QString writeComparisonCsv(const QVector<ComparisonRow> &rows, const QVector<int
     }
     return core::writeFileAtomically(path, text);
 }
+
+namespace {
+// compare.csv, session.json (with each run's checkpoint) and extrapolation.png in `outDir`.
+QString writeComparisonFiles(const QVector<ComparisonRow> &rows, const QVector<int> &lengths,
+                             const QString &outDir) {
+    const QDir dir(outDir);
+    QString error = writeComparisonCsv(rows, lengths, dir.filePath(QStringLiteral("compare.csv")));
+    const QVector<core::RunRecord> records = comparisonRecords(rows);
+    if (error.isEmpty())
+        error = core::saveSession(outDir, records);
+    if (error.isEmpty())
+        error = writeComparisonPlot(records, dir.filePath(QStringLiteral("extrapolation.png")));
+    return error;
+}
+} // namespace
 
 int runComparison(const core::CliOptions &options, QTextStream &out, QTextStream &err) {
     const QVector<core::TrainConfig> configs = comparisonConfigs(options);
@@ -174,8 +230,7 @@ int runComparison(const core::CliOptions &options, QTextStream &out, QTextStream
     const QVector<int> lengths = core::probeLengths(options.config);
     printTable(rows, lengths, out);
     if (writeError.isEmpty() && !options.outDir.isEmpty())
-        writeError =
-            writeComparisonCsv(rows, lengths, QDir(options.outDir).filePath(QStringLiteral("compare.csv")));
+        writeError = writeComparisonFiles(rows, lengths, options.outDir);
     if (!writeError.isEmpty()) {
         err << "posenc-studio: " << writeError << Qt::endl;
         return kExitTrainingFailed;

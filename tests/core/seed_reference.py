@@ -7,7 +7,8 @@
 #                                              seed's model, its optimizer state into torch.optim.Adam;
 #                                              prints: model tensors, Adam states, Adam step, epochs done,
 #                                              1 if format and config are found, sum of the first exp_avg,
-#                                              then the 4 predictions as for predict
+#                                              then the 4 predictions as for predict, then the rows of
+#                                              batch_losses and epoch_stats and the last batch loss
 import sys
 import torch
 import torch.nn as nn
@@ -114,6 +115,13 @@ def main():
         print(1 if ckpt["format"] == "posenc-studio-checkpoint-2" and "d_model=32;" in ckpt["config"] else 0)
         print(repr(float(loaded[0]["exp_avg"].double().sum())))
         predict(model)
+        batches, epochs = ckpt["batch_losses"], ckpt["epoch_stats"]
+        assert batches.dtype == torch.float64 and batches.shape[1] == 2
+        assert epochs.dtype == torch.float64 and epochs.shape[1] == 5
+        assert [int(s) for s in batches[:, 0]] == list(range(1, batches.shape[0] + 1))
+        print(batches.shape[0])
+        print(epochs.shape[0])
+        print(repr(float(batches[-1, 1])))
 
 
 if __name__ == "__main__":

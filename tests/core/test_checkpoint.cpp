@@ -78,6 +78,57 @@ private Q_SLOTS:
             QCOMPARE(tail[i], expected[i + epochsDone]);
     }
 
+    void historySurvivesSaveLoadAndContinue_data() {
+        QTest::addColumn<int>("stopAtStep");
+        QTest::newRow("after 3 epochs") << 12;
+        QTest::newRow("mid-epoch") << 14;
+    }
+    // The loss history comes back with a checkpoint value by value, and continuing from it gives
+    // the history of an uninterrupted run (the rate, a wall-clock figure, aside).
+    void historySurvivesSaveLoadAndContinue() {
+        QFETCH(int, stopAtStep);
+        TrainConfig c = smallConfig();
+        c.epochs = 5;
+        QString error;
+        auto whole = Trainer::create(c, &error);
+        trainLosses(*whole);
+        const RunHistory expected = whole->history();
+        QCOMPARE(expected.batches.size(), 20);
+        QCOMPARE(expected.epochs.size(), 5);
+
+        auto first = Trainer::create(c, &error);
+        trainLosses(*first, stopAtStep);
+        const RunHistory saved = first->history();
+        QCOMPARE(saved.batches.size(), stopAtStep);
+        QCOMPARE(first->saveCheckpoint(path("history.pt")), QString());
+        auto loaded = Trainer::loadCheckpoint(path("history.pt"), &error);
+        QVERIFY2(loaded, qPrintable(error));
+        const RunHistory restored = loaded->history();
+        QCOMPARE(restored.batches.size(), saved.batches.size());
+        for (int i = 0; i < saved.batches.size(); ++i) {
+            QCOMPARE(restored.batches[i].step, saved.batches[i].step);
+            QCOMPARE(restored.batches[i].loss, saved.batches[i].loss);
+        }
+        QCOMPARE(restored.epochs.size(), 3);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(restored.epochs[i].samplesPerSec, saved.epochs[i].samplesPerSec);
+
+        trainLosses(*loaded);
+        const RunHistory continued = loaded->history();
+        QCOMPARE(continued.batches.size(), expected.batches.size());
+        for (int i = 0; i < expected.batches.size(); ++i) {
+            QCOMPARE(continued.batches[i].step, expected.batches[i].step);
+            QVERIFY2(continued.batches[i].loss == expected.batches[i].loss, qPrintable(QString::number(i)));
+        }
+        QCOMPARE(continued.epochs.size(), expected.epochs.size());
+        for (int i = 0; i < expected.epochs.size(); ++i) {
+            QCOMPARE(continued.epochs[i].epoch, i + 1);
+            QCOMPARE(continued.epochs[i].step, expected.epochs[i].step);
+            QVERIFY(continued.epochs[i].trainLoss == expected.epochs[i].trainLoss);
+            QVERIFY(continued.epochs[i].valLoss == expected.epochs[i].valLoss);
+        }
+    }
+
     void badFilesGiveClearErrors_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("reason");
@@ -153,7 +204,7 @@ private Q_SLOTS:
         QCOMPARE(decodeCheckpoint(file.readAll(), &state), QString());
         const QVector<double> python = posenc::testing::runSeedReference(
             {QStringLiteral("checkpoint"), path("py.pt"), QStringLiteral("32")}, &error);
-        QVERIFY2(python.size() == 10, qPrintable(error));
+        QVERIFY2(python.size() == 13, qPrintable(error));
         QCOMPARE(python[0], 9.0); // 8 parameters and the fixed table
         QCOMPARE(python[1], 8.0); // Adam state for every parameter
         QCOMPARE(python[2], 10.0);
@@ -169,6 +220,10 @@ private Q_SLOTS:
         const auto y = model->forward(x).view(-1);
         for (int i = 0; i < 4; ++i)
             QVERIFY(std::abs(y[i].item<double>() - python[6 + i]) < 1e-5);
+        // The loss history: 10 (step, loss) rows and 2 epoch rows, read by Python as float64.
+        QCOMPARE(python[10], 10.0);
+        QCOMPARE(python[11], 2.0);
+        QCOMPARE(python[12], state.history.batches.last().loss);
     }
 
     void trainersStateDictIsAccepted() {

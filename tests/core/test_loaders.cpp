@@ -234,6 +234,26 @@ const std::vector<Crafted> &craftedCases() {
         {"shuffle state as floats", [](CheckpointState &s) { s.shuffleRng = s.shuffleRng.to(torch::kFloat); },
          "shuffle generator state is not valid"},
         {"settings invalid", [](CheckpointState &s) { s.config.numSamples = 0; }, "its settings are invalid"},
+        {"history step skipped", [](CheckpointState &s) { s.history.batches[4].step = 6; },
+         "its loss history's steps are not consecutive up to step 10"},
+        {"history longer than the run",
+         [](CheckpointState &s) {
+             s.history.batches.push_back({11, 0.5});
+         },
+         "its loss history has 11 batches and 2 epochs, but the run has done 10 and 2"},
+        {"history loss NaN", [](CheckpointState &s) { s.history.batches[3].loss = NAN; },
+         "invalid loss at step 4"},
+        {"history loss negative", [](CheckpointState &s) { s.history.batches[0].loss = -1; },
+         "invalid loss at step 1"},
+        {"history epochs renumbered", [](CheckpointState &s) { s.history.epochs[0].epoch = 2; },
+         "its loss history's epochs are not consecutive up to epoch 2"},
+        {"history epoch ends at the wrong step", [](CheckpointState &s) { s.history.epochs[1].step = 7; },
+         "its loss history's epochs are not consecutive up to epoch 2"},
+        {"history validation loss negative", [](CheckpointState &s) { s.history.epochs[0].valLoss = -1; },
+         "invalid statistics for epoch 1"},
+        {"history last epoch contradicts the run",
+         [](CheckpointState &s) { s.history.epochs[1].trainLoss += 1; },
+         "its loss history's last epoch contradicts its last losses"},
         {"learned table 1-D",
          [](CheckpointState &s) { tensorNamed(s, "positional_encoding.pe") = torch::zeros({24 * 8}); },
          "\"positional_encoding.pe\" has shape [192]", true},
@@ -419,6 +439,8 @@ private Q_SLOTS:
         QTest::newRow("settings with an escape")
             << QByteArray("pe=sinusoidal;task=seed") << QByteArray("pe=\x1b[31msoidal;task=seed")
             << "\\x1b[31msoidal";
+        QTest::newRow("batch history missing")
+            << QByteArray("batch_losses") << QByteArray("batch_lossez") << "the file has no \"batch_losses\"";
         QTest::newRow("format of another program")
             << QByteArray("posenc-studio-checkpoint-2") << QByteArray("another-program-format-0002")
             << "not a PosEnc Studio checkpoint";
@@ -493,6 +515,34 @@ private Q_SLOTS:
         Tally tally;
         expectRefused(target, reason, file, &tally);
         QVERIFY2(tally.failures.isEmpty(), qPrintable(tally.failures.value(0)));
+    }
+
+    // A file of the current format written before the history was kept (neither key): it loads with
+    // an empty history, and continuing keeps the part since then, which saves and loads again.
+    void filesWithoutHistoryLoad() {
+        QByteArray bytes = m_good;
+        for (const QByteArray &key : {QByteArray("batch_losses"), QByteArray("epoch_stats")}) {
+            const qsizetype at = bytes.indexOf(key);
+            QVERIFY(at >= 0);
+            bytes[at + key.size() - 1] = 'z';
+        }
+        QVERIFY(writeAll(path("old.pt"), reseal(bytes)));
+        QString error;
+        auto old = Trainer::loadCheckpoint(path("old.pt"), &error);
+        QVERIFY2(old, qPrintable(error));
+        QCOMPARE(old->history().batches.size(), 0);
+        QCOMPARE(old->history().epochs.size(), 0);
+        trainLosses(*old); // to the end: epoch 3, steps 11..12
+        const RunHistory tail = old->history();
+        QCOMPARE(tail.batches.size(), 2);
+        QCOMPARE(tail.batches.first().step, qint64(11));
+        QCOMPARE(tail.epochs.size(), 1);
+        QCOMPARE(tail.epochs.first().epoch, 3);
+        QCOMPARE(old->saveCheckpoint(path("continued.pt")), QString());
+        auto again = Trainer::loadCheckpoint(path("continued.pt"), &error);
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(again->history().batches.size(), 2);
+        QCOMPARE(again->history().epochs.first().trainLoss, tail.epochs.first().trainLoss);
     }
 
     void legacyCheckpointsStillLoadAndResume() {

@@ -165,6 +165,9 @@ private Q_SLOTS:
         controller.start(quick(2));
         QVERIFY(finished.wait(30000));
         QCOMPARE(controller.saveCheckpoint(dir.filePath("c.pt")), QString());
+        const RunHistory before = controller.history();
+        QCOMPARE(before.batches.size(), 64);
+        QCOMPARE(before.epochs.size(), 2);
 
         TrainingController other;
         TrainConfig loaded;
@@ -172,6 +175,11 @@ private Q_SLOTS:
         QCOMPARE(other.loadCheckpoint(dir.filePath("c.pt"), &loaded, &epochs), QString());
         QVERIFY(loaded == quick(2));
         QCOMPARE(epochs, 2);
+        // The loaded run's history, as the loss plot redraws it before continuing.
+        const RunHistory restored = other.history();
+        QCOMPARE(restored.batches.size(), 64);
+        QCOMPARE(restored.batches.last().loss, before.batches.last().loss);
+        QCOMPARE(restored.epochs[1].valLoss, before.epochs[1].valLoss);
         QSignalSpy started(&other, &TrainingController::runStarted);
         QSignalSpy otherFinished(&other, &TrainingController::finished);
         other.continueLoaded(4);
@@ -179,6 +187,9 @@ private Q_SLOTS:
         QCOMPARE(started[0][1].toInt(), 2);
         QCOMPARE(started[0][2].toLongLong(), qint64(64));
         QCOMPARE(otherFinished[0][0].value<TrainResult>().epochsDone, 4);
+        QCOMPARE(other.history().batches.size(), 128); // continued on from the old curve, no gap
+        QCOMPARE(other.history().batches[64].step, qint64(65));
+        QCOMPARE(other.history().epochs.size(), 4);
         QVERIFY(!other.loadCheckpoint(dir.filePath("missing.pt"), &loaded, &epochs).isEmpty());
     }
 };

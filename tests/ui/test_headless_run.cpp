@@ -3,6 +3,7 @@
 // on stderr naming the option, nothing written), --resume, --help and --version.
 
 #include "../core/tiny_tmpfs.h"
+#include "session.h"
 #include "test_support.h"
 
 #include <QDir>
@@ -108,6 +109,7 @@ private Q_SLOTS:
     void resumeContinues();
     void probeAfterTraining();
     void compareWritesTableCsvAndFolders();
+    void compareWritesSessionAndPlot();
     void resumeGarbage();
     void ctrlCStopsAndStillWrites();
     void fullDiskSaysWhatWasWritten();
@@ -348,6 +350,45 @@ void TestHeadlessRun::compareWritesTableCsvAndFolders() {
         QCOMPARE(readLines(QDir(out).filePath(folder + QStringLiteral("/extrapolation.csv"))).size(), 5);
     }
     QVERIFY(!QFileInfo::exists(QDir(out).filePath(QStringLiteral("lstm-rope"))));
+}
+
+// The comparison is also a session: session.json reads back as one run per encoding with its
+// history, the probe losses compare.csv shows and its checkpoint; extrapolation.png draws them.
+void TestHeadlessRun::compareWritesSessionAndPlot() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("cmp"));
+    const Run run = runApp({QStringLiteral("--headless"), QStringLiteral("--samples"), QStringLiteral("64"),
+                            QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--compare"),
+                            QStringLiteral("sinusoidal,learned,none"), QStringLiteral("--out"), out});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVector<posenc::core::RunRecord> runs;
+    QCOMPARE(posenc::core::loadSession(out, &runs), QString());
+    QCOMPARE(runs.size(), 3);
+    const QStringList csv = readLines(QDir(out).filePath(QStringLiteral("compare.csv")));
+    QCOMPARE(csv.size(), 4);
+    const QStringList kinds = {QStringLiteral("sinusoidal"), QStringLiteral("learned"),
+                               QStringLiteral("none")};
+    const QVector<int> lengths = {20, 40, 80, 160};
+    for (int i = 0; i < 3; ++i) {
+        const posenc::core::RunRecord &r = runs[i];
+        QCOMPARE(r.id, i + 1);
+        QCOMPARE(posenc::core::peKindName(r.config.encoding.kind), kinds[i]);
+        QCOMPARE(r.status, posenc::core::RunStatus::Done);
+        QCOMPARE(r.epochs.size(), 2);
+        QCOMPARE(r.batches.size(), 4); // 64 samples in batches of 32, two epochs
+        QCOMPARE(r.batches.last().step, qint64(4));
+        QCOMPARE(r.checkpoint, QDir(out).absoluteFilePath(QStringLiteral("run-%1.pt").arg(i + 1)));
+        const QStringList cells = csv[i + 1].split(QLatin1Char(','));
+        QCOMPARE(r.probe.points.size(), lengths.size());
+        for (int j = 0; j < lengths.size(); ++j) {
+            QCOMPARE(r.probe.points[j].length, lengths[j]);
+            QCOMPARE(QString::number(r.probe.points[j].loss, 'g', 9), cells[6 + j]);
+        }
+    }
+    QCOMPARE(runs[1].table.rows, 5000); // the learned run's trained table, from its checkpoint
+    QCOMPARE(runs[1].table.cols, 32);
+    const QImage plot(QDir(out).filePath(QStringLiteral("extrapolation.png")));
+    QCOMPARE(plot.size(), QSize(1200, 700));
 }
 
 void TestHeadlessRun::resumeContinues() {
