@@ -1,5 +1,6 @@
 #include "compare_run.h"
 
+#include "compare_plan.h"
 #include "extrapolation_view.h"
 #include "file_util.h"
 #include "headless_run.h"
@@ -110,16 +111,7 @@ QVector<core::TrainConfig> comparisonConfigs(const core::CliOptions &options) {
     const QVector<core::PeKind> kinds = options.compareKinds.isEmpty()
                                             ? QVector<core::PeKind>{options.config.encoding.kind}
                                             : options.compareKinds;
-    QVector<core::TrainConfig> configs;
-    for (core::Backbone backbone : backbones) {
-        for (core::PeKind kind : kinds) {
-            core::TrainConfig c = options.config;
-            c.backbone = backbone;
-            c.encoding.kind = kind;
-            configs << c;
-        }
-    }
-    return configs;
+    return core::comparisonCombinations(options.config, kinds, backbones);
 }
 
 QVector<core::RunRecord> comparisonRecords(const QVector<ComparisonRow> &rows) {
