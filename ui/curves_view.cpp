@@ -19,6 +19,8 @@ namespace posenc::ui {
 namespace {
 
 constexpr int kDefaultVisiblePositions = 100;
+const QString kCursorHint =
+    QStringLiteral("Move the mouse over the heatmap to read the curves at a position.");
 
 // "0-3, 8" for {0, 1, 2, 3, 8}.
 QString formatDimensions(const QVector<int> &dims) {
@@ -66,6 +68,11 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     m_cursorLine->setSelectable(false);
     m_cursorLine->setVisible(false);
 
+    m_cursorReadout = new QLabel(kCursorHint, this);
+    m_cursorReadout->setObjectName(QStringLiteral("cursorReadout"));
+    m_cursorReadout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_cursorReadout->setWordWrap(true);
+
     auto *dimsRow = new QHBoxLayout;
     dimsRow->addWidget(dimsLabel);
     dimsRow->addWidget(m_dimsEdit, 1);
@@ -74,6 +81,7 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     layout->addLayout(dimsRow);
     layout->addWidget(m_dimsError);
     layout->addWidget(m_plot, 1);
+    layout->addWidget(m_cursorReadout);
 
     connect(m_dimsEdit, &QLineEdit::editingFinished, this,
             [this] { applyDimensionsText(m_dimsEdit->text()); });
@@ -90,6 +98,7 @@ void CurvesView::setTable(const core::PeTable &table, const core::EncodingConfig
         resetView();
     else
         fitValueAxis();
+    updateCursorReadout();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -100,6 +109,7 @@ void CurvesView::setDimensions(const QVector<int> &dims) {
     m_dimsEdit->setText(formatDimensions(m_dims));
     rebuild();
     fitValueAxis();
+    updateCursorReadout();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -171,6 +181,31 @@ void CurvesView::setCursorPosition(int position) {
         m_cursorLine->point1->setCoords(m_cursor, 0);
         m_cursorLine->point2->setCoords(m_cursor, 1);
     }
+    updateCursorReadout();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvesView::updateCursorReadout() {
+    if (m_cursor < 0 || m_cursor >= m_table.rows) {
+        m_cursorReadout->setText(kCursorHint);
+        return;
+    }
+    QStringList parts{QStringLiteral("position %1").arg(m_cursor)};
+    for (int dim : std::as_const(m_dims))
+        if (dim < m_table.cols) {
+            const double value = m_table.at(m_cursor, dim);
+            parts << QStringLiteral("dim %1 = %2")
+                         .arg(dim)
+                         .arg(QString::number(value == 0 ? 0.0 : value, 'g', 4));
+        }
+    m_cursorReadout->setText(parts.join(QStringLiteral(" \u00b7 ")));
+}
+
+void CurvesView::setPositionRange(double lower, double upper) {
+    m_followsRange = true;
+    m_followedLower = lower;
+    m_followedUpper = upper;
+    m_plot->xAxis->setRange(lower, upper);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -186,7 +221,10 @@ QString CurvesView::legendLabel(const core::EncodingConfig &encoding, int dim) {
 
 void CurvesView::resetView() {
     const int upper = qMin(m_table.rows - 1, kDefaultVisiblePositions);
-    m_plot->xAxis->setRange(0, qMax(upper, 1));
+    if (m_followsRange)
+        m_plot->xAxis->setRange(m_followedLower, m_followedUpper);
+    else
+        m_plot->xAxis->setRange(0, qMax(upper, 1));
     fitValueAxis();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

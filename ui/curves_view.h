@@ -36,15 +36,18 @@ public:
     // The most curves drawn at once.
     static constexpr int kMaxCurves = 64;
 
-    // Moves the vertical cursor to a position; -1 hides it.
+    // Moves the vertical cursor to a position and reads the drawn curves there; -1 hides it.
     void setCursorPosition(int position);
     int cursorPosition() const { return m_cursor; }
+    // Shows positions [lower, upper] (the heatmap's visible range); from then on a reset returns
+    // to the last range given here instead of 0..100.
+    void setPositionRange(double lower, double upper);
 
     // The legend label of a dimension for `encoding`, e.g. "dim 4 · sin · i=2".
     static QString legendLabel(const core::EncodingConfig &encoding, int dim);
 
-    // Shows positions 0..100 (or the whole table if shorter) and every curve's values again
-    // (also on double-click).
+    // Shows the followed position range (else 0..100, or the whole table if shorter) and every
+    // curve's values again (also on double-click).
     void resetView();
 
     QCustomPlot *plot() const { return m_plot; }
@@ -55,17 +58,22 @@ private:
     void fitValueAxis();
     // Shows the input error, else the note about dropped dimensions, under the field.
     void showMessage();
+    // The values of the drawn curves at the cursor, e.g. "position 4000 · dim 0 = -0.6 · …".
+    void updateCursorReadout();
 
     QCustomPlot *m_plot = nullptr;
     QCPItemStraightLine *m_cursorLine = nullptr;
     QLineEdit *m_dimsEdit = nullptr;
     QLabel *m_dimsError = nullptr;
+    QLabel *m_cursorReadout = nullptr;
     QString m_inputError;
     QString m_droppedNote;
     core::PeTable m_table;
     core::EncodingConfig m_encoding;
     QVector<int> m_dims{0, 1, 2, 3, 4, 5, 6, 7};
     int m_cursor = -1;
+    bool m_followsRange = false; // setPositionRange was called: resets go to m_followedRange
+    double m_followedLower = 0, m_followedUpper = 0;
 };
 
 } // namespace posenc::ui

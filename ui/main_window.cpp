@@ -147,6 +147,7 @@ void MainWindow::connectSettings() {
         updateActions();
     });
     connect(m_heatmap, &HeatmapView::hoveredPosition, m_curves, &CurvesView::setCursorPosition);
+    connect(m_heatmap, &HeatmapView::positionRangeChanged, m_curves, &CurvesView::setPositionRange);
 }
 
 void MainWindow::connectController() {

@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMouseEvent>
+#include <QRegularExpression>
 #include <QtTest>
 
 using namespace posenc;
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void learnedValuesFillTheValueAxis();
     void doubleClickResetsView();
     void cursorFollowsPosition();
+    void followedRangeSurvivesNewTable();
     void labelsAndTitle();
 
 private:
@@ -293,6 +295,27 @@ void TestCurvesView::cursorFollowsPosition() {
     m_view->setCursorPosition(-1);
     QCOMPARE(m_view->cursorPosition(), -1);
     QVERIFY(!line->visible());
+}
+
+void TestCurvesView::followedRangeSurvivesNewTable() {
+    // The window passes the heatmap's range before the new table reaches the curves.
+    const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 32, 5000);
+    m_view->setPositionRange(-0.5, 4999.5);
+    m_view->setTable(core::computePeTable(encoding), encoding);
+    QCOMPARE(m_view->plot()->xAxis->range(), QCPRange(-0.5, 4999.5));
+    m_view->setPositionRange(3000, 3500);
+    m_view->plot()->xAxis->setRange(10, 20); // the user drags the curves on their own
+    m_view->resetView();
+    QCOMPARE(m_view->plot()->xAxis->range(), QCPRange(3000, 3500));
+
+    m_view->setCursorPosition(4999);
+    const QString text = m_view->findChild<QLabel *>(QStringLiteral("cursorReadout"))->text();
+    QVERIFY2(text.startsWith(QStringLiteral("position 4999 \u00b7 dim 0 = ")), qPrintable(text));
+    const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("dim 7 = (-?[0-9.e-]+)")).match(text);
+    QVERIFY2(m.hasMatch(), qPrintable(text));
+    const double value = core::peValue(encoding, 4999, 7);
+    QVERIFY2(std::abs(m.captured(1).toDouble() - value) <= 5e-4 * std::max(std::abs(value), 1e-3),
+             qPrintable(text));
 }
 
 void TestCurvesView::labelsAndTitle() {

@@ -121,6 +121,7 @@ private Q_SLOTS:
     void maxLenResizesViews();
     void hoverReadout_data();
     void hoverReadout();
+    void curvesFollowHeatmapRange();
     void trainingFillsLossPlot();
     void tabsAndSimilarityFollowsTable();
     void finishedRunsProbeInExtrapolation();
@@ -294,6 +295,47 @@ void TestMainWindow::hoverReadout() {
     QEvent leave(QEvent::Leave);
     QApplication::sendEvent(plot, &leave);
     QTRY_COMPARE(m_window->curvesView()->cursorPosition(), -1);
+}
+
+void TestMainWindow::curvesFollowHeatmapRange() {
+    core::TrainConfig c = smallConfig(1);
+    c.encoding.maxLen = 5000;
+    m_window->settingsPanel()->setConfig(c);
+    m_window->resize(1280, 900);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    ui::HeatmapView *heatmap = m_window->heatmapView();
+    QTRY_COMPARE(heatmap->positions(), 5000);
+    QCustomPlot *map = heatmap->plot();
+    QCustomPlot *curves = m_window->curvesView()->plot();
+    QTRY_COMPARE(curves->xAxis->range(), map->xAxis->range()); // the whole table, not 0..100
+
+    // Zooming the heatmap zooms the curves; panning it pans them.
+    map->xAxis->setRange(3000, 3500);
+    QCOMPARE(curves->xAxis->range(), QCPRange(3000, 3500));
+    map->xAxis->setRange(3950, 4050);
+    QCOMPARE(curves->xAxis->range(), QCPRange(3950, 4050));
+
+    // The cursor at position 4000 reads the formula's values of every drawn curve.
+    map->replot();
+    const QPoint pixel(qRound(map->xAxis->coordToPixel(4000)), qRound(map->yAxis->coordToPixel(3)));
+    QTest::mouseMove(map, pixel);
+    QTRY_COMPARE(m_window->curvesView()->cursorPosition(), 4000);
+    auto *readout = m_window->curvesView()->findChild<QLabel *>(QStringLiteral("cursorReadout"));
+    QVERIFY(readout);
+    const QString text = readout->text();
+    QCOMPARE(number(text, QStringLiteral("position")), 4000.0);
+    for (int dim = 0; dim < 8; ++dim) {
+        const double value = core::peValue(c.encoding, 4000, dim);
+        const double shown = number(text, QStringLiteral("dim %1 =").arg(dim));
+        QVERIFY2(std::abs(shown - value) <= 5e-4 * std::max(std::abs(value), 1e-3), qPrintable(text));
+    }
+
+    // Double-clicking the heatmap shows the whole table, and the curves follow.
+    QMouseEvent dbl(QEvent::MouseButtonDblClick, QPointF(pixel), map->mapToGlobal(QPointF(pixel)),
+                    Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(map, &dbl);
+    QCOMPARE(curves->xAxis->range(), QCPRange(-0.5, 4999.5));
 }
 
 void TestMainWindow::trainingFillsLossPlot() {
