@@ -43,7 +43,7 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     m_dimsEdit->setObjectName(QStringLiteral("dimensions"));
     m_dimsEdit->setPlaceholderText(tr("e.g. 0-3, 8, 10"));
     m_dimsEdit->setToolTip(tr("The dimensions to draw: numbers and ranges separated by commas, e.g. "
-                              "\"0-3, 8, 10\"; press Enter to apply"));
+                              "\"0-3, 8, 10\"; applied as you type"));
     dimsLabel->setBuddy(m_dimsEdit);
     m_dimsError = new QLabel(this);
     m_dimsError->setObjectName(QStringLiteral("dimensionsError"));
@@ -83,8 +83,10 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_cursorReadout);
 
-    connect(m_dimsEdit, &QLineEdit::editingFinished, this,
-            [this] { applyDimensionsText(m_dimsEdit->text()); });
+    // Applies as the user types, never rewriting the field under the cursor: a partial entry
+    // ("10-") shows why it is not a selection yet and keeps the last valid one.
+    connect(m_dimsEdit, &QLineEdit::textEdited, this,
+            [this](const QString &text) { applyText(text, false); });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &CurvesView::resetView);
     resetView();
 }
@@ -103,10 +105,14 @@ void CurvesView::setTable(const core::PeTable &table, const core::EncodingConfig
 }
 
 void CurvesView::setDimensions(const QVector<int> &dims) {
+    drawDimensions(dims);
+    m_dimsEdit->setText(formatDimensions(m_dims));
+}
+
+void CurvesView::drawDimensions(const QVector<int> &dims) {
     m_dims = dims;
     std::sort(m_dims.begin(), m_dims.end());
     m_dims.erase(std::unique(m_dims.begin(), m_dims.end()), m_dims.end());
-    m_dimsEdit->setText(formatDimensions(m_dims));
     rebuild();
     fitValueAxis();
     updateCursorReadout();
@@ -155,12 +161,18 @@ bool CurvesView::parseDimensions(const QString &text, int dModel, QVector<int> *
 }
 
 bool CurvesView::applyDimensionsText(const QString &text) {
+    return applyText(text, true);
+}
+
+bool CurvesView::applyText(const QString &text, bool rewriteField) {
     QVector<int> dims;
     QString error;
     const bool ok = parseDimensions(text, m_encoding.dModel, &dims, &error);
     m_inputError = ok ? QString() : error;
-    if (ok)
+    if (ok && rewriteField)
         setDimensions(dims);
+    else if (ok)
+        drawDimensions(dims);
     showMessage();
     return ok;
 }

@@ -28,8 +28,9 @@ public:
     QVector<int> dimensions() const { return m_dims; }
     // Parses "0-3, 8, 10" into dimensions; false (and `error`) on bad text.
     static bool parseDimensions(const QString &text, int dModel, QVector<int> *dims, QString *error);
-    // Applies dimensions as typed in the field above the plot; on bad text shows the reason in red
-    // under the field, keeps the previous dimensions and returns false.
+    // Applies dimensions given as text, and shows them in the field above the plot in canonical
+    // form; on bad text shows the reason in red under the field, keeps the previous dimensions and
+    // returns false.
     bool applyDimensionsText(const QString &text);
     // The red message under the dimensions field (empty when the last entry was fine).
     QString dimensionsError() const;
@@ -54,6 +55,11 @@ public:
 
 private:
     void rebuild();
+    // Parses `text` for the current d_model; applies it when valid (rewriting the field to its
+    // canonical form only if `rewriteField`), else keeps the dimensions; shows the message either way.
+    bool applyText(const QString &text, bool rewriteField);
+    // Draws `dims` (sorted, unique) without touching the field.
+    void drawDimensions(const QVector<int> &dims);
     // Fits the y axis to [-1.1, 1.1] or to the curves, whichever is wider.
     void fitValueAxis();
     // Shows the input error, else the note about dropped dimensions, under the field.

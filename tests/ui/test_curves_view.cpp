@@ -41,6 +41,7 @@ private Q_SLOTS:
     void parseDimensions_data();
     void parseDimensions();
     void badEntryKeepsPreviousDimensions();
+    void typingInTheFieldApplies_data();
     void typingInTheFieldApplies();
     void graphDataEqualsTable();
     void dimensionsBeyondDModelAreDropped();
@@ -175,22 +176,54 @@ void TestCurvesView::badEntryKeepsPreviousDimensions() {
     QCOMPARE(m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"))->text(), QStringLiteral("2, 9"));
 }
 
-void TestCurvesView::typingInTheFieldApplies() {
-    auto *edit = m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"));
-    QVERIFY(edit);
-    QCOMPARE(edit->text(), QStringLiteral("0-7"));
-    edit->clear();
-    QTest::keyClicks(edit, QStringLiteral("10-12, 20"));
-    QTest::keyClick(edit, Qt::Key_Return);
-    QCOMPARE(m_view->dimensions(), (QVector<int>{10, 11, 12, 20}));
-    QCOMPARE(m_view->plot()->graphCount(), 4);
+void TestCurvesView::typingInTheFieldApplies_data() {
+    // Each prefix of "10-12, 20" as typed, and the dimensions drawn after it: a partial entry keeps
+    // the last valid selection and says why.
+    QTest::addColumn<QStringList>("prefixes");
+    QTest::addColumn<QList<QVector<int>>>("drawn");
+    QTest::addColumn<QList<bool>>("valid");
+    QTest::newRow("10-12, 20") << QStringList{"1",      "10",      "10-",      "10-1",     "10-12",
+                                              "10-12,", "10-12, ", "10-12, 2", "10-12, 20"}
+                               << QList<QVector<int>>{{1},
+                                                      {10},
+                                                      {10},
+                                                      {10},
+                                                      {10, 11, 12},
+                                                      {10, 11, 12},
+                                                      {10, 11, 12},
+                                                      {2, 10, 11, 12},
+                                                      {10, 11, 12, 20}}
+                               << QList<bool>{true, true, false, false, true, true, true, true, true};
+}
 
-    edit->clear();
-    QTest::keyClicks(edit, QStringLiteral("40"));
-    QTest::keyClick(edit, Qt::Key_Return);
-    QCOMPARE(m_view->dimensions(), (QVector<int>{10, 11, 12, 20}));
-    QCOMPARE(m_view->plot()->graphCount(), 4);
+void TestCurvesView::typingInTheFieldApplies() {
+    QFETCH(QStringList, prefixes);
+    QFETCH(QList<QVector<int>>, drawn);
+    QFETCH(QList<bool>, valid);
+    auto *edit = m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"));
     auto *error = m_view->findChild<QLabel *>(QStringLiteral("dimensionsError"));
+    QVERIFY(edit && error);
+    QCOMPARE(edit->text(), QStringLiteral("0-7"));
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QVERIFY(error->text().contains(QStringLiteral("at least one")));
+    QCOMPARE(m_view->dimensions(), (QVector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+
+    for (int i = 0; i < prefixes.size(); ++i) {
+        QTest::keyClick(edit, prefixes[i].back().toLatin1()); // one character at a time
+        QCOMPARE(edit->text(), prefixes[i]);                  // never rewritten while typing
+        QCOMPARE(edit->cursorPosition(), prefixes[i].size());
+        QCOMPARE(m_view->dimensions(), drawn[i]);
+        QCOMPARE(m_view->plot()->graphCount(), drawn[i].size());
+        QCOMPARE(error->isHidden(), valid[i]);
+    }
+    QCOMPARE(graphNames(m_view->plot()).first(), QStringLiteral("dim 10 \u00b7 sin \u00b7 i=5"));
+    QCOMPARE(graphNames(m_view->plot()).last(), QStringLiteral("dim 20 \u00b7 sin \u00b7 i=10"));
+
+    // A dimension beyond d_model keeps the selection and says why.
+    QTest::keyClick(edit, '0');
+    QCOMPARE(edit->text(), QStringLiteral("10-12, 200"));
+    QCOMPARE(m_view->dimensions(), (QVector<int>{10, 11, 12, 20}));
     QVERIFY(error->text().contains(QStringLiteral("d_model is 32")));
     QVERIFY(!error->isHidden());
 }
