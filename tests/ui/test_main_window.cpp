@@ -47,30 +47,16 @@ Q_DECLARE_METATYPE(MainWindow::View)
 namespace {
 
 // A run small enough for a test: 256 samples in batches of 8 (32 steps an epoch), max_len 64.
-core::TrainConfig smallConfig(int epochs) {
-    core::TrainConfig c;
-    c.encoding.maxLen = 64;
-    c.numSamples = 256;
-    c.valSamples = 64;
-    c.batchSize = 8;
-    c.epochs = epochs;
-    return c;
-}
+using posenc::testing::smallConfig;
 constexpr int kStepsPerEpoch = 256 / 8;
+using posenc::testing::child;
+using posenc::testing::number;
+using posenc::testing::settingsMessage;
 
-// The number that follows `label ` in a readout, e.g. number(text, "wavelength").
-double number(const QString &text, const QString &label) {
-    const QRegularExpression re(QRegularExpression::escape(label) +
-                                QStringLiteral(" (-?[0-9.]+(?:e[-+]?[0-9]+)?)"));
-    const QRegularExpressionMatch m = re.match(text);
-    return m.hasMatch() ? m.captured(1).toDouble() : qQNaN();
-}
-
-// The seed's interleaved sinusoidal PE in double precision.
-double sinusoid(int position, int dim, int dModel, double base = 10000.0) {
-    const int i = dim / 2;
-    const double angle = position / std::pow(base, 2.0 * i / dModel);
-    return dim % 2 == 0 ? std::sin(angle) : std::cos(angle);
+// The seed's interleaved sinusoidal PE, from the oracle core::peValue.
+double sinusoid(int position, int dim, int dModel) {
+    return core::peValue(posenc::testing::makeEncoding(core::PeKind::Sinusoidal, dModel, position + 1),
+                         position, dim);
 }
 
 QString plain(const QAction *action) {
