@@ -755,18 +755,26 @@ void TestMainWindow::heatmapKeepsLastValidTable() {
     QTRY_COMPARE(m_window->heatmapView()->positions(), 20000);
     QCOMPARE(m_window->heatmapView()->dimensions(), 32);
 
-    panel->dModelBox()->setValue(4096);
-    QVERIFY2(panel->messageText().contains(QStringLiteral("81,920,000 values")),
-             qPrintable(panel->messageText()));
+    // Every table the window is given from here on arrives through the computer's `ready`; a
+    // (wrong) table for d_model 4096 would be delivered before the next valid one.
+    auto *computer = m_window->findChild<core::PeTableComputer *>();
+    QVERIFY(computer);
+    QSignalSpy readySpy(computer, &core::PeTableComputer::ready);
+    child<QSpinBox>(panel, QStringLiteral("d-model"))->setValue(4096);
+    QVERIFY2(settingsMessage(panel).contains(QStringLiteral("81,920,000 values")),
+             qPrintable(settingsMessage(panel)));
     QVERIFY(!m_window->startPauseAction()->isEnabled());
-    QTest::qWait(50); // give a (wrong) redraw the chance to happen
+    QVERIFY(!computer->isBusy()); // nothing asked for
     QCOMPARE(m_window->heatmapView()->positions(), 20000);
     QCOMPARE(m_window->heatmapView()->dimensions(), 32);
     QCOMPARE(m_window->heatmapView()->encoding().dModel, 32);
 
-    panel->dModelBox()->setValue(64);
-    QTRY_COMPARE(m_window->heatmapView()->dimensions(), 64);
-    QCOMPARE(panel->messageText(), QString());
+    child<QSpinBox>(panel, QStringLiteral("d-model"))->setValue(64);
+    QVERIFY(readySpy.wait(20000));
+    QCOMPARE(readySpy.count(), 1);
+    QCOMPARE(readySpy.at(0).at(1).value<core::EncodingConfig>().dModel, 64);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 64);
+    QCOMPARE(settingsMessage(panel), QString());
     QVERIFY(m_window->startPauseAction()->isEnabled());
 }
 
