@@ -177,10 +177,6 @@ bool CurvesView::applyText(const QString &text, bool rewriteField) {
     return ok;
 }
 
-QString CurvesView::dimensionsError() const {
-    return m_dimsError->text();
-}
-
 void CurvesView::showMessage() {
     m_dimsError->setText(m_inputError.isEmpty() ? m_droppedNote : m_inputError);
     m_dimsError->setVisible(!m_dimsError->text().isEmpty());

@@ -32,8 +32,8 @@ public:
     // form; on bad text shows the reason in red under the field, keeps the previous dimensions and
     // returns false.
     bool applyDimensionsText(const QString &text);
-    // The red message under the dimensions field (empty when the last entry was fine).
-    QString dimensionsError() const;
+    // The field is named "dimensions", its red message "dimensionsError" and the cursor's readout
+    // "cursorReadout" (for findChild).
     // The most curves drawn at once.
     static constexpr int kMaxCurves = 64;
 

@@ -15,6 +15,7 @@
 using namespace posenc;
 using posenc::ui::CurvesView;
 
+using posenc::testing::child;
 using posenc::testing::makeEncoding;
 
 namespace {
@@ -166,13 +167,13 @@ void TestCurvesView::badEntryKeepsPreviousDimensions() {
     QVERIFY(!m_view->applyDimensionsText(QStringLiteral("abc")));
     QCOMPARE(m_view->dimensions(), (QVector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
     QCOMPARE(m_view->plot()->graphCount(), 8);
-    QVERIFY(m_view->dimensionsError().contains(QStringLiteral("abc")));
+    QVERIFY(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text().contains(QStringLiteral("abc")));
 
     QVERIFY(m_view->applyDimensionsText(QStringLiteral("2, 9")));
     QCOMPARE(m_view->dimensions(), (QVector<int>{2, 9}));
     QCOMPARE(graphNames(m_view->plot()), (QStringList{QStringLiteral("dim 2 \u00b7 sin \u00b7 i=1"),
                                                       QStringLiteral("dim 9 \u00b7 cos \u00b7 i=4")}));
-    QCOMPARE(m_view->dimensionsError(), QString());
+    QCOMPARE(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text(), QString());
     QCOMPARE(m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"))->text(), QStringLiteral("2, 9"));
 }
 
@@ -253,11 +254,12 @@ void TestCurvesView::dimensionsBeyondDModelAreDropped() {
     const auto narrow = makeEncoding(core::PeKind::Sinusoidal, 16, 50);
     m_view->setTable(core::computePeTable(narrow), narrow);
     QCOMPARE(graphNames(m_view->plot()), QStringList{QStringLiteral("dim 0 \u00b7 sin \u00b7 i=0")});
-    QVERIFY2(m_view->dimensionsError().contains(QStringLiteral("40")), qPrintable(m_view->dimensionsError()));
+    QVERIFY2(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text().contains(QStringLiteral("40")),
+             qPrintable(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text()));
 
     m_view->setTable(core::computePeTable(wide), wide);
     QCOMPARE(m_view->plot()->graphCount(), 2);
-    QCOMPARE(m_view->dimensionsError(), QString());
+    QCOMPARE(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text(), QString());
 }
 
 void TestCurvesView::defaultRanges_data() {

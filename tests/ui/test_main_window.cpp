@@ -172,13 +172,13 @@ void TestMainWindow::dModelResizesViews() {
     QCOMPARE(m_window->heatmapView()->dimensions(), 32);
 
     if (how == QLatin1String("type")) {
-        panel->dModelBox()->selectAll();
-        QTest::keyClicks(panel->dModelBox(), QStringLiteral("48"));
+        child<QSpinBox>(panel, QStringLiteral("d-model"))->selectAll();
+        QTest::keyClicks(child<QSpinBox>(panel, QStringLiteral("d-model")), QStringLiteral("48"));
     } else if (how == QLatin1String("setValue")) {
-        panel->dModelBox()->setValue(48);
+        child<QSpinBox>(panel, QStringLiteral("d-model"))->setValue(48);
     } else {
-        panel->dModelSlider()->setValue(48);
-        QCOMPARE(panel->dModelBox()->value(), 48);
+        child<QSlider>(panel, QStringLiteral("d-model-slider"))->setValue(48);
+        QCOMPARE(child<QSpinBox>(panel, QStringLiteral("d-model"))->value(), 48);
     }
     // No Apply button: the views follow on their own.
     QTRY_COMPARE(m_window->heatmapView()->dimensions(), 48);
@@ -196,7 +196,7 @@ void TestMainWindow::dModelResizesViews() {
     QVERIFY(std::abs(value - sinusoid(40, 6, 32)) > 0.1); // not the d_model 32 curve any more
 
     // Narrower than the default curve set: only the dimensions that exist are drawn.
-    panel->dModelBox()->setValue(4);
+    child<QSpinBox>(panel, QStringLiteral("d-model"))->setValue(4);
     QTRY_COMPARE(m_window->heatmapView()->dimensions(), 4);
     QCOMPARE(curves->graphCount(), 4);
 }
@@ -206,13 +206,13 @@ void TestMainWindow::maxLenResizesViews() {
     panel->setConfig(smallConfig(1));
     QTRY_COMPARE(m_window->heatmapView()->positions(), 64);
 
-    panel->maxLenBox()->setValue(100);
+    child<QSpinBox>(panel, QStringLiteral("max-len"))->setValue(100);
     QTRY_COMPARE(m_window->heatmapView()->positions(), 100);
     QCOMPARE(m_window->heatmapView()->dimensions(), 32);
     QCOMPARE(m_window->curvesView()->plot()->graph(0)->data()->size(), 100);
 
-    panel->maxLenBox()->selectAll();
-    QTest::keyClicks(panel->maxLenBox(), QStringLiteral("250"));
+    child<QSpinBox>(panel, QStringLiteral("max-len"))->selectAll();
+    QTest::keyClicks(child<QSpinBox>(panel, QStringLiteral("max-len")), QStringLiteral("250"));
     QTRY_COMPARE(m_window->heatmapView()->positions(), 250);
     QCOMPARE(m_window->curvesView()->plot()->graph(0)->data()->size(), 250);
 }
@@ -336,7 +336,8 @@ void TestMainWindow::trainingFillsLossPlot() {
     QCOMPARE(controller->state(), State::Running);
     QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Pause"));
     QVERIFY(m_window->stopAction()->isEnabled());
-    QVERIFY(!m_window->settingsPanel()->dModelBox()->isEnabled()); // locked while live
+    QVERIFY(!child<QSpinBox>(m_window->settingsPanel(), QStringLiteral("d-model"))
+                 ->isEnabled()); // locked while live
     QVERIFY(finishedSpy.wait(60000));
 
     const auto result = finishedSpy.at(0).at(0).value<core::TrainResult>();
@@ -360,7 +361,7 @@ void TestMainWindow::trainingFillsLossPlot() {
     QCOMPARE(controller->state(), State::Idle);
     QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Start"));
     QVERIFY(!m_window->stopAction()->isEnabled());
-    QVERIFY(m_window->settingsPanel()->dModelBox()->isEnabled());
+    QVERIFY(child<QSpinBox>(m_window->settingsPanel(), QStringLiteral("d-model"))->isEnabled());
 }
 
 void TestMainWindow::pauseHoldsAndResumeContinues() {
@@ -439,7 +440,7 @@ void TestMainWindow::stopKeepsHistoryAndResetClears() {
     QVERIFY(!m_window->stopAction()->isEnabled());
 
     // Start again: a new run, the stopped one kept dimmed behind it.
-    m_window->settingsPanel()->epochsBox()->setValue(1);
+    child<QSpinBox>(m_window->settingsPanel(), QStringLiteral("epochs"))->setValue(1);
     m_window->startPauseAction()->trigger();
     QVERIFY(finishedSpy.wait(60000));
     QVERIFY(loss->hasPreviousRun());
@@ -566,9 +567,10 @@ void TestMainWindow::tabsAndSimilarityFollowsTable() {
         expected += std::cos(5 * std::pow(10000.0, -2.0 * i / 16));
     QVERIFY(std::abs(similarity->matrix().at(5, 0) - expected / 8) < 1e-6);
     // A new table follows while the tab is shown.
-    m_window->settingsPanel()->dModelBox()->setValue(8);
+    child<QSpinBox>(m_window->settingsPanel(), QStringLiteral("d-model"))->setValue(8);
     QTRY_VERIFY(std::abs(similarity->matrix().at(5, 0) - expected / 8) > 1e-3);
-    m_window->settingsPanel()->kindBox()->setCurrentText(QStringLiteral("learned"));
+    child<QComboBox>(m_window->settingsPanel(), QStringLiteral("pe"))
+        ->setCurrentText(QStringLiteral("learned"));
     QTRY_COMPARE(similarity->curveNames().size(), qsizetype(2)); // all and trained-only
 }
 
@@ -659,8 +661,9 @@ void TestMainWindow::defaultExportNames() {
              QStringLiteral("curves_sinusoidal_d32_L100.png"));
     QCOMPARE(m_window->defaultExportName(MainWindow::View::Loss, QStringLiteral("pdf")),
              QStringLiteral("loss_sinusoidal_d32_L100.pdf"));
-    m_window->settingsPanel()->dModelBox()->setValue(48);
-    m_window->settingsPanel()->kindBox()->setCurrentText(QStringLiteral("learned"));
+    child<QSpinBox>(m_window->settingsPanel(), QStringLiteral("d-model"))->setValue(48);
+    child<QComboBox>(m_window->settingsPanel(), QStringLiteral("pe"))
+        ->setCurrentText(QStringLiteral("learned"));
     QCOMPARE(m_window->defaultExportName(MainWindow::View::Heatmap),
              QStringLiteral("pe_learned_d48_L100.png"));
 }
@@ -671,21 +674,21 @@ void TestMainWindow::seqLenBeyondMaxLen() {
     c.seqLen = 30;
     c.encoding.maxLen = 20;
     panel->setConfig(c);
-    QVERIFY2(panel->messageText().contains(
+    QVERIFY2(settingsMessage(panel).contains(
                  QStringLiteral("sequence length 30 exceeds max_len 20 of the positional encoding")),
-             qPrintable(panel->messageText()));
+             qPrintable(settingsMessage(panel)));
     QVERIFY(!m_window->startPauseAction()->isEnabled());
     // The encoding itself is valid, so the heatmap follows max_len 20.
     QTRY_COMPARE(m_window->heatmapView()->positions(), 20);
 
-    panel->maxLenBox()->setValue(30);
-    QCOMPARE(panel->messageText(), QString());
+    child<QSpinBox>(panel, QStringLiteral("max-len"))->setValue(30);
+    QCOMPARE(settingsMessage(panel), QString());
     QVERIFY(m_window->startPauseAction()->isEnabled());
-    panel->seqLenBox()->setValue(31);
-    QVERIFY(panel->messageText().contains(QStringLiteral("sequence length 31 exceeds max_len 30")));
+    child<QSpinBox>(panel, QStringLiteral("seq-len"))->setValue(31);
+    QVERIFY(settingsMessage(panel).contains(QStringLiteral("sequence length 31 exceeds max_len 30")));
     QVERIFY(!m_window->startPauseAction()->isEnabled());
-    panel->seqLenBox()->setValue(20);
-    QCOMPARE(panel->messageText(), QString());
+    child<QSpinBox>(panel, QStringLiteral("seq-len"))->setValue(20);
+    QCOMPARE(settingsMessage(panel), QString());
     QVERIFY(m_window->startPauseAction()->isEnabled());
 }
 
@@ -709,21 +712,21 @@ void TestMainWindow::badLearningRate() {
     panel->setConfig(smallConfig(1));
     QVERIFY(m_window->startPauseAction()->isEnabled());
 
-    panel->lrEdit()->selectAll();
+    child<QLineEdit>(panel, QStringLiteral("lr"))->selectAll();
     if (typed.isEmpty())
-        QTest::keyClick(panel->lrEdit(), Qt::Key_Delete);
+        QTest::keyClick(child<QLineEdit>(panel, QStringLiteral("lr")), Qt::Key_Delete);
     else
-        QTest::keyClicks(panel->lrEdit(), typed);
-    QCOMPARE(panel->lrEdit()->text(), typed);
-    QCOMPARE(panel->messageText(), message);
+        QTest::keyClicks(child<QLineEdit>(panel, QStringLiteral("lr")), typed);
+    QCOMPARE(child<QLineEdit>(panel, QStringLiteral("lr"))->text(), typed);
+    QCOMPARE(settingsMessage(panel), message);
     QVERIFY(!m_window->startPauseAction()->isEnabled());
     // Space (Start) does nothing either.
     m_window->startPauseAction()->trigger();
     QCOMPARE(m_window->controller()->state(), State::Idle);
 
-    panel->lrEdit()->selectAll();
-    QTest::keyClicks(panel->lrEdit(), QStringLiteral("2e-3"));
-    QCOMPARE(panel->messageText(), QString());
+    child<QLineEdit>(panel, QStringLiteral("lr"))->selectAll();
+    QTest::keyClicks(child<QLineEdit>(panel, QStringLiteral("lr")), QStringLiteral("2e-3"));
+    QCOMPARE(settingsMessage(panel), QString());
     QVERIFY(m_window->startPauseAction()->isEnabled());
     QCOMPARE(panel->config().lr, 2e-3);
 }
@@ -738,7 +741,7 @@ void TestMainWindow::bigTableIsComputedOffTheGuiThread() {
 
     // The 20M-value table is not computed inside setValue (the window returns at once, still
     // showing the d_model 32 table); it arrives whole, heatmap and curves, from the computer.
-    panel->dModelBox()->setValue(4096);
+    child<QSpinBox>(panel, QStringLiteral("d-model"))->setValue(4096);
     QCOMPARE(m_window->heatmapView()->dimensions(), 32);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->heatmapView()->dimensions(), 4096, 20000);
     QCOMPARE(m_window->heatmapView()->positions(), 5000);
@@ -781,8 +784,8 @@ void TestMainWindow::heatmapKeepsLastValidTable() {
 void TestMainWindow::divergedRun() {
     ui::SettingsPanel *panel = m_window->settingsPanel();
     panel->setConfig(smallConfig(2));
-    panel->lrEdit()->selectAll();
-    QTest::keyClicks(panel->lrEdit(), QStringLiteral("1e30"));
+    child<QLineEdit>(panel, QStringLiteral("lr"))->selectAll();
+    QTest::keyClicks(child<QLineEdit>(panel, QStringLiteral("lr")), QStringLiteral("1e30"));
     QCOMPARE(panel->config().lr, 1e30);
     QVERIFY(m_window->startPauseAction()->isEnabled()); // valid, just far too high
 
@@ -805,9 +808,9 @@ void TestMainWindow::divergedRun() {
     QCOMPARE(m_window->controller()->state(), State::Idle);
     QVERIFY(m_window->startPauseAction()->isEnabled());
     QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Start"));
-    QVERIFY(panel->lrEdit()->isEnabled());
-    panel->lrEdit()->setText(QStringLiteral("0.001"));
-    panel->epochsBox()->setValue(1);
+    QVERIFY(child<QLineEdit>(panel, QStringLiteral("lr"))->isEnabled());
+    child<QLineEdit>(panel, QStringLiteral("lr"))->setText(QStringLiteral("0.001"));
+    child<QSpinBox>(panel, QStringLiteral("epochs"))->setValue(1);
     m_window->startPauseAction()->trigger();
     QVERIFY(finishedSpy.wait(60000));
     QCOMPARE(finishedSpy.last().at(0).value<core::TrainResult>().outcome, core::Outcome::Completed);
@@ -816,8 +819,8 @@ void TestMainWindow::divergedRun() {
 
 void TestMainWindow::settingsPersist() {
     ui::SettingsPanel *panel = m_window->settingsPanel();
-    panel->dModelBox()->setValue(48);
-    panel->epochsBox()->setValue(3);
+    child<QSpinBox>(panel, QStringLiteral("d-model"))->setValue(48);
+    child<QSpinBox>(panel, QStringLiteral("epochs"))->setValue(3);
     QVERIFY(m_window->close()); // closeEvent saves
     delete m_window;
     m_window = nullptr;
@@ -907,7 +910,7 @@ void TestMainWindow::checkpointThroughWindow() {
     QVERIFY(fresh.statusText().contains(QStringLiteral("at epoch 2 of 2")));
 
     // Continue with one more epoch: the run goes on from epoch 2 at step 64.
-    fresh.settingsPanel()->epochsBox()->setValue(3);
+    child<QSpinBox>(fresh.settingsPanel(), QStringLiteral("epochs"))->setValue(3);
     QVERIFY2(fresh.startPauseAction()->text().contains(QStringLiteral("Continue")),
              "changing only the epochs keeps the loaded run");
     QSignalSpy freshFinished(fresh.controller(), &core::TrainingController::finished);
