@@ -120,6 +120,8 @@ private Q_SLOTS:
     void exportWritesRequestedSize_data();
     void exportWritesRequestedSize();
     void exportToUnwritablePath();
+    void failedWriteOffersAnotherFolder_data();
+    void failedWriteOffersAnotherFolder();
     void defaultExportNames();
     void seqLenBeyondMaxLen();
     void badLearningRate_data();
@@ -648,6 +650,82 @@ void TestMainWindow::exportToUnwritablePath() {
 
     QVERIFY(!QFile::exists(path));
     QVERIFY(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
+}
+
+void TestMainWindow::failedWriteOffersAnotherFolder_data() {
+    QTest::addColumn<QString>("action"); // the File menu entry, or "" for exportView
+    QTest::addColumn<QString>("fileName");
+    QTest::newRow("heatmap picture") << QString() << QStringLiteral("heatmap.png");
+    QTest::newRow("checkpoint") << QStringLiteral("Save checkpoint…") << QStringLiteral("checkpoint.pt");
+    QTest::newRow("PE matrix CSV") << QStringLiteral("Export PE matrix as CSV…") << QStringLiteral("pe.csv");
+}
+
+void TestMainWindow::failedWriteOffersAnotherFolder() {
+    QFETCH(QString, action);
+    QFETCH(QString, fileName);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // A path under a regular file cannot be written, not even by root.
+    const QString blocker = dir.filePath(QStringLiteral("a-file"));
+    QVERIFY(testing::writeBytes(blocker, "x"));
+    const QString badPath = blocker + QStringLiteral("/") + fileName;
+    const QString other = dir.filePath(QStringLiteral("other"));
+    QVERIFY(QDir().mkpath(other));
+    QStringList asked; // "file: <start>" or "folder: <start>", in order
+    m_window->setPathChooser([&](const QString &, const QString &start, bool folder) {
+        asked << (folder ? QStringLiteral("folder: ") : QStringLiteral("file: ")) + start;
+        return folder ? other : badPath;
+    });
+
+    if (action.contains(QStringLiteral("checkpoint"))) { // a trained run to save
+        m_window->settingsPanel()->setConfig(smallConfig(1));
+        QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
+        m_window->startPauseAction()->trigger();
+        QVERIFY(finishedSpy.wait(60000));
+    }
+    if (action.isEmpty()) {
+        QVERIFY(!m_window->exportView(MainWindow::View::Heatmap, badPath, 640, 360).isEmpty());
+    } else {
+        QAction *entry = nullptr;
+        for (QAction *a : m_window->findChildren<QAction *>())
+            if (plain(a) == action)
+                entry = a;
+        QVERIFY2(entry, qPrintable(action));
+        entry->trigger();
+    }
+
+    auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("errorBox"));
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    QVERIFY2(box->text().startsWith(QStringLiteral("Cannot write %1: ").arg(badPath)),
+             qPrintable(box->text()));
+    QVERIFY(!QFile::exists(badPath));
+    QAbstractButton *choose = nullptr;
+    for (QAbstractButton *b : box->buttons())
+        if (b->text() == QStringLiteral("Choose another folder…"))
+            choose = b;
+    QVERIFY(choose);
+    QVERIFY(box->button(QMessageBox::Cancel));
+    choose->click();
+
+    const QString written = QDir(other).filePath(fileName);
+    QVERIFY2(QFileInfo(written).size() > 0, qPrintable(written));
+    QCOMPARE(asked.size(), action.isEmpty() ? 1 : 2);
+    QVERIFY(asked.last().startsWith(QStringLiteral("folder: ")));
+    QVERIFY2(m_window->statusText().contains(written), qPrintable(m_window->statusText()));
+    QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("errorBox")));
+    if (action.isEmpty()) {
+        QCOMPARE(QImage(written).size(), QSize(640, 360));
+    } else if (action.contains(QStringLiteral("checkpoint"))) {
+        MainWindow fresh; // the run was held all along: the second folder has all of it
+        QCOMPARE(fresh.loadCheckpoint(written), QString());
+        QCOMPARE(fresh.settingsPanel()->config(), smallConfig(1));
+    } else {
+        QFile csv(written);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'),
+                 1 + m_window->settingsPanel()->config().encoding.maxLen); // header + rows
+    }
 }
 
 void TestMainWindow::defaultExportNames() {
