@@ -138,11 +138,16 @@ private Q_SLOTS:
 
 private:
     MainWindow *m_window = nullptr;
+    QTemporaryDir m_settingsDir;
 };
 
 void TestMainWindow::initTestCase() {
-    // QSettings go to a test folder (~/.qttest), never the user's settings.
+    // QSettings go to a test folder, never the user's settings: this run's own temporary folder,
+    // since ~/.qttest is shared with any other test_main_window running at the same time (another
+    // build, a sanitizer run), whose clear() made settingsPersist fail now and then.
     QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_settingsDir.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
     QCoreApplication::setOrganizationName(QStringLiteral("PosEnc Studio Tests"));
     QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
 }
