@@ -19,6 +19,8 @@ namespace posenc::ui {
 namespace {
 
 constexpr int kDefaultVisiblePositions = 100;
+const QString kCursorHint =
+    QStringLiteral("Move the mouse over the heatmap to read the curves at a position.");
 
 // "0-3, 8" for {0, 1, 2, 3, 8}.
 QString formatDimensions(const QVector<int> &dims) {
@@ -41,7 +43,7 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     m_dimsEdit->setObjectName(QStringLiteral("dimensions"));
     m_dimsEdit->setPlaceholderText(tr("e.g. 0-3, 8, 10"));
     m_dimsEdit->setToolTip(tr("The dimensions to draw: numbers and ranges separated by commas, e.g. "
-                              "\"0-3, 8, 10\"; press Enter to apply"));
+                              "\"0-3, 8, 10\"; applied as you type"));
     dimsLabel->setBuddy(m_dimsEdit);
     m_dimsError = new QLabel(this);
     m_dimsError->setObjectName(QStringLiteral("dimensionsError"));
@@ -66,6 +68,11 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     m_cursorLine->setSelectable(false);
     m_cursorLine->setVisible(false);
 
+    m_cursorReadout = new QLabel(kCursorHint, this);
+    m_cursorReadout->setObjectName(QStringLiteral("cursorReadout"));
+    m_cursorReadout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_cursorReadout->setWordWrap(true);
+
     auto *dimsRow = new QHBoxLayout;
     dimsRow->addWidget(dimsLabel);
     dimsRow->addWidget(m_dimsEdit, 1);
@@ -74,9 +81,12 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     layout->addLayout(dimsRow);
     layout->addWidget(m_dimsError);
     layout->addWidget(m_plot, 1);
+    layout->addWidget(m_cursorReadout);
 
-    connect(m_dimsEdit, &QLineEdit::editingFinished, this,
-            [this] { applyDimensionsText(m_dimsEdit->text()); });
+    // Applies as the user types, never rewriting the field under the cursor: a partial entry
+    // ("10-") shows why it is not a selection yet and keeps the last valid one.
+    connect(m_dimsEdit, &QLineEdit::textEdited, this,
+            [this](const QString &text) { applyText(text, false); });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &CurvesView::resetView);
     resetView();
 }
@@ -90,16 +100,22 @@ void CurvesView::setTable(const core::PeTable &table, const core::EncodingConfig
         resetView();
     else
         fitValueAxis();
+    updateCursorReadout();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void CurvesView::setDimensions(const QVector<int> &dims) {
+    drawDimensions(dims);
+    m_dimsEdit->setText(formatDimensions(m_dims));
+}
+
+void CurvesView::drawDimensions(const QVector<int> &dims) {
     m_dims = dims;
     std::sort(m_dims.begin(), m_dims.end());
     m_dims.erase(std::unique(m_dims.begin(), m_dims.end()), m_dims.end());
-    m_dimsEdit->setText(formatDimensions(m_dims));
     rebuild();
     fitValueAxis();
+    updateCursorReadout();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -145,18 +161,20 @@ bool CurvesView::parseDimensions(const QString &text, int dModel, QVector<int> *
 }
 
 bool CurvesView::applyDimensionsText(const QString &text) {
+    return applyText(text, true);
+}
+
+bool CurvesView::applyText(const QString &text, bool rewriteField) {
     QVector<int> dims;
     QString error;
     const bool ok = parseDimensions(text, m_encoding.dModel, &dims, &error);
     m_inputError = ok ? QString() : error;
-    if (ok)
+    if (ok && rewriteField)
         setDimensions(dims);
+    else if (ok)
+        drawDimensions(dims);
     showMessage();
     return ok;
-}
-
-QString CurvesView::dimensionsError() const {
-    return m_dimsError->text();
 }
 
 void CurvesView::showMessage() {
@@ -171,6 +189,31 @@ void CurvesView::setCursorPosition(int position) {
         m_cursorLine->point1->setCoords(m_cursor, 0);
         m_cursorLine->point2->setCoords(m_cursor, 1);
     }
+    updateCursorReadout();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvesView::updateCursorReadout() {
+    if (m_cursor < 0 || m_cursor >= m_table.rows) {
+        m_cursorReadout->setText(kCursorHint);
+        return;
+    }
+    QStringList parts{QStringLiteral("position %1").arg(m_cursor)};
+    for (int dim : std::as_const(m_dims))
+        if (dim < m_table.cols) {
+            const double value = m_table.at(m_cursor, dim);
+            parts << QStringLiteral("dim %1 = %2")
+                         .arg(dim)
+                         .arg(QString::number(value == 0 ? 0.0 : value, 'g', 4));
+        }
+    m_cursorReadout->setText(parts.join(QStringLiteral(" \u00b7 ")));
+}
+
+void CurvesView::setPositionRange(double lower, double upper) {
+    m_followsRange = true;
+    m_followedLower = lower;
+    m_followedUpper = upper;
+    m_plot->xAxis->setRange(lower, upper);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -186,7 +229,10 @@ QString CurvesView::legendLabel(const core::EncodingConfig &encoding, int dim) {
 
 void CurvesView::resetView() {
     const int upper = qMin(m_table.rows - 1, kDefaultVisiblePositions);
-    m_plot->xAxis->setRange(0, qMax(upper, 1));
+    if (m_followsRange)
+        m_plot->xAxis->setRange(m_followedLower, m_followedUpper);
+    else
+        m_plot->xAxis->setRange(0, qMax(upper, 1));
     fitValueAxis();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

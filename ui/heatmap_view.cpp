@@ -96,6 +96,8 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent) {
 
     connect(m_plot, &QCustomPlot::mouseMove, this, &HeatmapView::onMouseMove);
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &HeatmapView::resetView);
+    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
+            [this](const QCPRange &range) { Q_EMIT positionRangeChanged(range.lower, range.upper); });
     m_plot->installEventFilter(this);
     resetView();
 }

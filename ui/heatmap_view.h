@@ -65,6 +65,8 @@ Q_SIGNALS:
     void hoveredPosition(int position);
     // The readout of the hovered cell (empty when leaving).
     void readoutChanged(const QString &text);
+    // The visible position range (x axis) changed by a zoom, pan, reset or new table.
+    void positionRangeChanged(double lower, double upper);
 
 protected:
     // Notices the mouse leaving the plot (hoveredPosition(-1)).

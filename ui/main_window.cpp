@@ -147,6 +147,7 @@ void MainWindow::connectSettings() {
         updateActions();
     });
     connect(m_heatmap, &HeatmapView::hoveredPosition, m_curves, &CurvesView::setCursorPosition);
+    connect(m_heatmap, &HeatmapView::positionRangeChanged, m_curves, &CurvesView::setPositionRange);
 }
 
 void MainWindow::connectController() {
@@ -220,9 +221,12 @@ QAction *MainWindow::addMenuAction(QMenu *menu, const QString &text, const QKeyS
 QAction *MainWindow::addFileAction(QMenu *menu, const FileAction &a) {
     return addMenuAction(menu, a.text, a.keys, a.tip, [this, a] {
         const QString path = askPath(a.title, a.defaultName, a.filter, a.save);
-        if (!path.isEmpty())
-            report(a.save ? tr("%1 failed").arg(a.title) : tr("Load failed"), a.act(path),
-                   a.done.isEmpty() ? QString() : a.done.arg(path));
+        if (path.isEmpty())
+            return;
+        if (a.save)
+            writeOrOfferFolder(tr("%1 failed").arg(a.title), path, a.act, a.done);
+        else
+            report(tr("Load failed"), a.act(path), a.done.isEmpty() ? QString() : a.done.arg(path));
     });
 }
 
@@ -673,11 +677,41 @@ void MainWindow::report(const QString &title, const QString &error, const QStrin
     }
 }
 
+QString MainWindow::writeOrOfferFolder(const QString &title, const QString &path,
+                                       const std::function<QString(const QString &)> &write,
+                                       const QString &done) {
+    const QString error = write(path);
+    if (error.isEmpty()) {
+        report(title, error, done.isEmpty() ? QString() : done.arg(path));
+        return error;
+    }
+    statusBar()->showMessage(error);
+    // Window-modal but not blocking, like showError: training signals keep flowing.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, error, QMessageBox::Cancel, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("errorBox"));
+    const QString name = QFileInfo(path).fileName();
+    box->setInformativeText(tr("Nothing is lost: %1 can be written to another folder.").arg(name));
+    QPushButton *other = box->addButton(tr("Choose another folder…"), QMessageBox::AcceptRole);
+    box->setDefaultButton(other);
+    connect(other, &QPushButton::clicked, this, [this, title, name, write, done] {
+        const QString dir = m_choosePath ? m_choosePath(title, m_lastDir, true)
+                                         : QFileDialog::getExistingDirectory(this, title, m_lastDir);
+        if (dir.isEmpty())
+            return;
+        m_lastDir = dir;
+        writeOrOfferFolder(title, QDir(dir).filePath(name), write, done);
+    });
+    box->open();
+    return error;
+}
+
 QString MainWindow::askPath(const QString &title, const QString &defaultName, const QString &filter,
                             bool save) {
     const QString start = QDir(m_lastDir).filePath(defaultName);
-    const QString path = save ? QFileDialog::getSaveFileName(this, title, start, filter)
-                              : QFileDialog::getOpenFileName(this, title, m_lastDir, filter);
+    const QString path = save && m_choosePath ? m_choosePath(title, start, false)
+                         : save               ? QFileDialog::getSaveFileName(this, title, start, filter)
+                                              : QFileDialog::getOpenFileName(this, title, m_lastDir, filter);
     if (!path.isEmpty())
         m_lastDir = QFileInfo(path).absolutePath();
     return path;
@@ -707,9 +741,12 @@ QString MainWindow::exportView(View view, const QString &path, int width, int he
         m_similarity->refresh();
         m_similarity->finishComputing();
     }
-    const QString error = exportPlot(plotOf(view), path, width, height, scale);
-    report(tr("Export failed"), error, tr("Saved %1").arg(path));
-    return error;
+    return writeOrOfferFolder(
+        tr("Export failed"), path,
+        [this, view, width, height, scale](const QString &to) {
+            return exportPlot(plotOf(view), to, width, height, scale);
+        },
+        tr("Saved %1"));
 }
 
 void MainWindow::exportViewInteractive(View view) {

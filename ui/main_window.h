@@ -63,6 +63,11 @@ public:
     QAction *resetAction() const { return m_reset; }
     QString statusText() const;
 
+    // Asks for a path: with `folder` a folder to write to again after a failed write, else a file
+    // name to save under (`start` is the suggestion). Dialogs by default; tests set their own.
+    using PathChooser = std::function<QString(const QString &title, const QString &start, bool folder)>;
+    void setPathChooser(const PathChooser &chooser) { m_choosePath = chooser; }
+
     // File actions without dialogs (the menu items ask for the path, then call these).
     QString saveCheckpoint(const QString &path);
     QString loadCheckpoint(const QString &path);
@@ -129,6 +134,11 @@ private:
     void exportViewInteractive(View view);
     // Reports a file action's result in the status bar, or its error in a message box.
     void report(const QString &title, const QString &error, const QString &success);
+    // Writes with `write` to `path` and reports it; a failed write offers another folder (same file
+    // name) until a write succeeds or the user cancels, the held run untouched. Returns the first
+    // attempt's error; `done` is the status message, with %1 for the path written.
+    QString writeOrOfferFolder(const QString &title, const QString &path,
+                               const std::function<QString(const QString &)> &write, const QString &done);
 
     SettingsPanel *m_settings = nullptr;
     HeatmapView *m_heatmap = nullptr;
@@ -158,6 +168,7 @@ private:
     core::TrainConfig m_loadedConfig; // its settings; changing any but the epochs starts afresh
     int m_runCount = 0;
     QString m_lastDir;
+    PathChooser m_choosePath; // empty: file dialogs
 };
 
 } // namespace posenc::ui

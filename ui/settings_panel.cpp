@@ -205,7 +205,7 @@ void SettingsPanel::addRow(const Row &row) {
         auto *spin = static_cast<QSpinBox *>(field);
         auto *slider = new QSlider;
         const bool dModel = option == QLatin1String("d-model");
-        (dModel ? m_dModelSlider : m_maxLenSlider) = slider;
+        slider->setObjectName(option + QStringLiteral("-slider"));
         const auto snap = dModel ? std::function<int(int)>([this](int v) {
             const core::TrainConfig c = config();
             const int step = core::isAttention(c.backbone) && c.heads > 0 ? std::lcm(2, c.heads) : 2;
@@ -350,10 +350,6 @@ QStringList SettingsPanel::problems() const {
     return out;
 }
 
-QString SettingsPanel::messageText() const {
-    return m_message->text();
-}
-
 void SettingsPanel::setRunLive(bool live) {
     for (QGroupBox *group : m_groups)
         group->setEnabled(!live);
@@ -391,7 +387,8 @@ void SettingsPanel::updateAttentionFields(const core::TrainConfig &c) {
     const bool attention = core::isAttention(c.backbone);
     m_fields.value(QStringLiteral("heads"))->setEnabled(attention);
     m_layersLabel->setText(attention ? tr("attention blocks") : tr("LSTM layers"));
-    auto *kinds = qobject_cast<QStandardItemModel *>(kindBox()->model());
+    auto *kinds = qobject_cast<QStandardItemModel *>(
+        qobject_cast<QComboBox *>(m_fields.value(QStringLiteral("pe")))->model());
     for (core::PeKind kind : {core::PeKind::Rope, core::PeKind::Alibi}) {
         QStandardItem *item = kinds->item(core::peKindNames().indexOf(core::peKindName(kind)));
         item->setEnabled(attention);
@@ -418,34 +415,6 @@ void SettingsPanel::onChanged(bool encodingTouched) {
     if (encodingTouched)
         Q_EMIT encodingChanged(c.encoding);
     Q_EMIT configChanged(c, messages);
-}
-
-QSpinBox *SettingsPanel::dModelBox() const {
-    return qobject_cast<QSpinBox *>(field(QStringLiteral("d-model")));
-}
-QSpinBox *SettingsPanel::maxLenBox() const {
-    return qobject_cast<QSpinBox *>(field(QStringLiteral("max-len")));
-}
-QSpinBox *SettingsPanel::seqLenBox() const {
-    return qobject_cast<QSpinBox *>(field(QStringLiteral("seq-len")));
-}
-QLineEdit *SettingsPanel::lrEdit() const {
-    return qobject_cast<QLineEdit *>(field(QStringLiteral("lr")));
-}
-QComboBox *SettingsPanel::kindBox() const {
-    return qobject_cast<QComboBox *>(field(QStringLiteral("pe")));
-}
-QDoubleSpinBox *SettingsPanel::baseBox() const {
-    return qobject_cast<QDoubleSpinBox *>(field(QStringLiteral("base")));
-}
-QSpinBox *SettingsPanel::epochsBox() const {
-    return qobject_cast<QSpinBox *>(field(QStringLiteral("epochs")));
-}
-QSpinBox *SettingsPanel::samplesBox() const {
-    return qobject_cast<QSpinBox *>(field(QStringLiteral("samples")));
-}
-QSpinBox *SettingsPanel::seedBox() const {
-    return qobject_cast<QSpinBox *>(field(QStringLiteral("seed")));
 }
 
 } // namespace posenc::ui

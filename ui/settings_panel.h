@@ -10,14 +10,9 @@
 #include <QHash>
 #include <QWidget>
 
-class QComboBox;
-class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
-class QLineEdit;
 class QPushButton;
-class QSlider;
-class QSpinBox;
 
 namespace posenc::ui {
 
@@ -37,20 +32,9 @@ public:
     // Locks the fields that shape the model while a run is live.
     void setRunLive(bool live);
 
-    // The field of a command-line option ("d-model", "lr", ...), also its objectName; null if none.
-    QWidget *field(const QString &option) const { return m_fields.value(option); }
-    QSpinBox *dModelBox() const;
-    QSpinBox *maxLenBox() const;
-    QSlider *dModelSlider() const { return m_dModelSlider; }
-    QSpinBox *seqLenBox() const;
-    QLineEdit *lrEdit() const;
-    QComboBox *kindBox() const;
-    QDoubleSpinBox *baseBox() const;
-    QSpinBox *epochsBox() const;
-    QSpinBox *samplesBox() const;
-    QSpinBox *seedBox() const;
-    // The inline message under the fields ("" when every setting is valid).
-    QString messageText() const;
+    // Each field is named after its command-line option ("d-model", "lr", ...), the sliders
+    // "d-model-slider" and "max-len-slider", the inline message "settingsMessage": find them with
+    // findChild.
 
 Q_SIGNALS:
     // Any of kind, d_model, max_len, base changed (while typing, dragging or clicking arrows).
@@ -80,8 +64,6 @@ private:
     core::TrainConfig m_base; // the settings no field shows (e.g. --lstm) come from here
     QHash<QString, QWidget *> m_fields;
     QHash<QString, QGroupBox *> m_groups;
-    QSlider *m_dModelSlider = nullptr;
-    QSlider *m_maxLenSlider = nullptr;
     QLabel *m_layersLabel = nullptr;
     QPushButton *m_defaults = nullptr;
     QLabel *m_message = nullptr;

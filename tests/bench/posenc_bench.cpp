@@ -29,6 +29,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
@@ -380,7 +381,10 @@ void benchSweep(int steps) {
     panel->setConfig(config);
     waitFor([&] { return window.heatmapView()->positions() == 100; }, 10000);
     window.activateWindow();
-    panel->dModelSlider()->setFocus(); // a drag: values go out at once, no typing pause
+    auto *dModelBox = panel->findChild<QSpinBox *>(QStringLiteral("d-model"));
+    auto *maxLenBox = panel->findChild<QSpinBox *>(QStringLiteral("max-len"));
+    // A drag: values go out at once, no typing pause.
+    panel->findChild<QSlider *>(QStringLiteral("d-model-slider"))->setFocus();
 
     QVector<QPair<int, int>> values; // (d_model, max_len) per step
     for (int i = 0; i < steps; ++i)
@@ -404,8 +408,8 @@ void benchSweep(int steps) {
         if (step == steps)
             return drag.stop();
         setAt[step] = clock.nsecsElapsed();
-        panel->dModelBox()->setValue(values[step].first);
-        panel->maxLenBox()->setValue(values[step].second);
+        dModelBox->setValue(values[step].first);
+        maxLenBox->setValue(values[step].second);
         ++step;
     });
     LatenessProbe probe;

@@ -4,6 +4,7 @@
 #include "checkpoint_io.h"
 #include "model.h"
 #include "python_reference.h"
+#include "test_support.h"
 #include "trainer.h"
 
 #include <QFile>
@@ -13,30 +14,12 @@
 using namespace posenc::core;
 
 namespace {
+// 128 samples in the default batches of 32, 6 epochs.
 TrainConfig smallConfig() {
-    TrainConfig c;
-    c.numSamples = 128;
-    c.valSamples = 32;
-    c.epochs = 6;
-    c.encoding.maxLen = 64;
-    return c;
+    return posenc::testing::smallConfig(6, 128, 32, 0);
 }
-
-// Trains until done, or until `stopAtStep` steps are done; returns each epoch's train loss.
-QVector<double> trainLosses(Trainer &t, qint64 stopAtStep = 0) {
-    QVector<double> losses;
-    Trainer::Hooks hooks;
-    hooks.onEpoch = [&](const EpochStats &s) { losses << s.trainLoss; };
-    hooks.shouldStop = [&] { return stopAtStep > 0 && t.steps() >= stopAtStep; };
-    t.run(hooks);
-    return losses;
-}
-
-void writeBytes(const QString &path, const QByteArray &bytes) {
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-}
+using posenc::testing::trainLosses;
+using posenc::testing::writeBytes;
 } // namespace
 
 class TestCheckpoint : public QObject {
@@ -152,9 +135,9 @@ private Q_SLOTS:
         QFile good(path("good.pt"));
         QVERIFY(good.open(QIODevice::ReadOnly));
         const QByteArray bytes = good.readAll();
-        writeBytes(path("empty.pt"), {});
-        writeBytes(path("garbage.pt"), QByteArray(4096, 'x'));
-        writeBytes(path("truncated.pt"), bytes.left(bytes.size() / 2));
+        QVERIFY(writeBytes(path("empty.pt"), {}));
+        QVERIFY(writeBytes(path("garbage.pt"), QByteArray(4096, 'x')));
+        QVERIFY(writeBytes(path("truncated.pt"), bytes.left(bytes.size() / 2)));
         QCOMPARE(t->exportStateDict(path("state_dict.pt")), QString());
 
         QVERIFY(!Trainer::loadCheckpoint(path(name), &error));

@@ -2,6 +2,7 @@
 // the OS's reason, and leaves an existing good file as it was. The disk is a tiny tmpfs.
 
 #include "file_util.h"
+#include "test_support.h"
 #include "tiny_tmpfs.h"
 
 #include <QDir>
@@ -11,12 +12,7 @@
 
 using namespace posenc::core;
 
-namespace {
-QByteArray readAll(const QString &path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-} // namespace
+using posenc::testing::readBytes;
 
 class TestFileUtil : public QObject {
     Q_OBJECT
@@ -25,7 +21,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("a.csv"));
         QCOMPARE(writeFileAtomically(path, "x,y\n1,2\n"), QString());
-        QCOMPARE(readAll(path), QByteArray("x,y\n1,2\n"));
+        QCOMPARE(readBytes(path), QByteArray("x,y\n1,2\n"));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
                  QStringList{QStringLiteral("a.csv")});
     }
@@ -57,7 +53,7 @@ private Q_SLOTS:
         QVERIFY2(error.endsWith(QStringLiteral("No space left on device")), qPrintable(error));
         // Never an empty or partial file: the old file as it was, or none.
         if (replacing)
-            QCOMPARE(readAll(path), QByteArray("good\n"));
+            QCOMPARE(readBytes(path), QByteArray("good\n"));
         else
             QVERIFY(!QFile::exists(path));
         QStringList expected;

@@ -6,6 +6,7 @@
 
 #include "checkpoint_io.h"
 #include "model.h"
+#include "test_support.h"
 #include "trainer.h"
 
 #include <QCryptographicHash>
@@ -25,37 +26,16 @@
 using namespace posenc::core;
 
 namespace {
+// d_model 8, max_len 24, 64 samples in batches of 16 (4 an epoch), 3 epochs.
 TrainConfig smallConfig(PeKind kind) {
-    TrainConfig c;
+    TrainConfig c = posenc::testing::smallConfig(3, 64, 16, 16, 24);
     c.encoding.kind = kind;
     c.encoding.dModel = 8;
-    c.encoding.maxLen = 24;
-    c.numSamples = 64;
-    c.valSamples = 16;
-    c.batchSize = 16; // 4 batches an epoch
-    c.epochs = 3;
     return c;
 }
-
-// Trains until done, or until `stopAtStep` steps; each epoch's train loss.
-QVector<double> trainLosses(Trainer &t, qint64 stopAtStep = 0) {
-    QVector<double> losses;
-    Trainer::Hooks hooks;
-    hooks.onEpoch = [&](const EpochStats &s) { losses << s.trainLoss; };
-    hooks.shouldStop = [&] { return stopAtStep > 0 && t.steps() >= stopAtStep; };
-    t.run(hooks);
-    return losses;
-}
-
-QByteArray readAll(const QString &path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeAll(const QString &path, const QByteArray &bytes) {
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
+using posenc::testing::readBytes;
+using posenc::testing::trainLosses;
+using posenc::testing::writeBytes;
 
 // The checkpoint writer before the pickled format (posenc-studio-checkpoint-1), kept here to make
 // old-format files: a TorchScript archive of the model, the optimiser and the counters.
@@ -316,7 +296,7 @@ private:
         const QString file = path(QStringLiteral("base-%1.pt").arg(peKindName(kind)));
         if (!t->saveCheckpoint(file).isEmpty())
             return {};
-        return readAll(file);
+        return readBytes(file);
     }
 
 private Q_SLOTS:
@@ -337,7 +317,7 @@ private Q_SLOTS:
     // The control: the unmutated files load, so every refusal below is the mutation's doing.
     void goodFilesLoad() {
         QFETCH(bool, learned);
-        QVERIFY(writeAll(path("good.pt"), learned ? m_learned : m_good));
+        QVERIFY(writeBytes(path("good.pt"), learned ? m_learned : m_good));
         QString error;
         const auto t = Trainer::loadCheckpoint(path("good.pt"), &error);
         QVERIFY2(t, qPrintable(error));
@@ -369,10 +349,10 @@ private Q_SLOTS:
         const QString file = path("mutated.pt");
         if (kind == QLatin1String("truncate")) {
             for (qsizetype len = 1; len < n; len += std::max<qsizetype>(1, n / 150))
-                if (writeAll(file, good.left(len)))
+                if (writeBytes(file, good.left(len)))
                     expectRefused(file, reason, QStringLiteral("truncated to %1").arg(len), &tally);
             for (qsizetype cut = 1; cut <= 100; ++cut) // every length through the checksum's end
-                if (writeAll(file, good.left(n - cut)))
+                if (writeBytes(file, good.left(n - cut)))
                     expectRefused(file, reason, QStringLiteral("last %1 bytes cut").arg(cut), &tally);
         } else if (kind == QLatin1String("flip")) {
             const uchar masks[] = {0x01, 0x80, 0xff, 0x20};
@@ -380,13 +360,13 @@ private Q_SLOTS:
             for (qsizetype at = 0; at < n; at += std::max<qsizetype>(1, n / 300), ++i) {
                 QByteArray bytes = good;
                 bytes[at] = char(uchar(bytes[at]) ^ masks[i % 4]);
-                if (writeAll(file, bytes))
+                if (writeBytes(file, bytes))
                     expectRefused(file, reason, QStringLiteral("byte %1 flipped").arg(at), &tally);
             }
             for (qsizetype at = n - 100; at < n; ++at) { // the end record and the checksum itself
                 QByteArray bytes = good;
                 bytes[at] = char(uchar(bytes[at]) ^ 0x01);
-                if (writeAll(file, bytes))
+                if (writeBytes(file, bytes))
                     expectRefused(file, reason, QStringLiteral("byte %1 flipped").arg(at), &tally);
             }
         } else {
@@ -397,7 +377,7 @@ private Q_SLOTS:
                     if (bytes.mid(at, len) == QByteArray(len, '\0'))
                         continue; // already zero: not a change
                     bytes.replace(at, len, QByteArray(len, '\0'));
-                    if (writeAll(file, bytes))
+                    if (writeBytes(file, bytes))
                         expectRefused(file, reason, QStringLiteral("%1 bytes zeroed at %2").arg(len).arg(at),
                                       &tally);
                 }
@@ -423,7 +403,7 @@ private Q_SLOTS:
         CheckpointState state;
         QCOMPARE(decodeCheckpoint(crafted.learned ? m_learned : m_good, &state), QString());
         crafted.change(state);
-        QVERIFY(writeAll(path("crafted.pt"), encodeCheckpoint(state)));
+        QVERIFY(writeBytes(path("crafted.pt"), encodeCheckpoint(state)));
         Tally tally;
         expectRefused(path("crafted.pt"), QString::fromUtf8(crafted.reason), QString::fromUtf8(crafted.name),
                       &tally);
@@ -455,7 +435,7 @@ private Q_SLOTS:
         const qsizetype at = bytes.indexOf(from);
         QVERIFY(at >= 0);
         bytes.replace(at, from.size(), to);
-        QVERIFY(writeAll(path("raw.pt"), reseal(bytes)));
+        QVERIFY(writeBytes(path("raw.pt"), reseal(bytes)));
         Tally tally;
         expectRefused(path("raw.pt"), reason, QString::fromLatin1(QTest::currentDataTag()), &tally);
         QVERIFY2(tally.failures.isEmpty(), qPrintable(tally.failures.value(0)));
@@ -468,7 +448,7 @@ private Q_SLOTS:
         QVERIFY(text > 5);
         QCOMPARE(bytes[text - 5], 'X'); // BINUNICODE, then a 4-byte little-endian length
         bytes.replace(text - 4, 4, QByteArray("\xff\xff\xff\x7f", 4));
-        QVERIFY(writeAll(path("long.pt"), reseal(bytes)));
+        QVERIFY(writeBytes(path("long.pt"), reseal(bytes)));
         Tally tally;
         expectRefused(path("long.pt"), QStringLiteral("a length in a pickle record runs past its end"),
                       QStringLiteral("2 GB string"), &tally);
@@ -479,7 +459,7 @@ private Q_SLOTS:
         QByteArray bytes = m_good;
         const qsizetype digit = bytes.size() - 1; // last hex digit of the SHA-256
         bytes[digit] = bytes[digit] == '0' ? '1' : '0';
-        QVERIFY(writeAll(path("checkpoint.pt"), bytes));
+        QVERIFY(writeBytes(path("checkpoint.pt"), bytes));
         QString error;
         QVERIFY(!Trainer::loadCheckpoint(path("checkpoint.pt"), &error));
         QCOMPARE(error, QStringLiteral("Cannot load checkpoint %1: the file is damaged (checksum mismatch)")
@@ -510,7 +490,7 @@ private Q_SLOTS:
                 QFile::exists(path("fifo")));
         QVERIFY(QDir().mkpath(path("folder")));
         QFile::link(QStringLiteral("/dev/zero"), path("zero-link"));
-        QVERIFY(writeAll(path("empty.pt"), {}));
+        QVERIFY(writeBytes(path("empty.pt"), {}));
         const QString target = file.startsWith(QLatin1Char('/')) ? file : path(file);
         Tally tally;
         expectRefused(target, reason, file, &tally);
@@ -549,7 +529,7 @@ private Q_SLOTS:
         QString error;
         auto whole = Trainer::create(smallConfig(PeKind::Sinusoidal), &error);
         const QVector<double> expected = trainLosses(*whole);
-        QVERIFY(writeAll(path("legacy.pt"), legacyCheckpoint(m_state)));
+        QVERIFY(writeBytes(path("legacy.pt"), legacyCheckpoint(m_state)));
         auto resumed = Trainer::loadCheckpoint(path("legacy.pt"), &error);
         QVERIFY2(resumed, qPrintable(error));
         QCOMPARE(resumed->steps(), qint64(10));
@@ -571,7 +551,7 @@ private Q_SLOTS:
             QByteArray flipped = legacy;
             flipped[at] = char(uchar(flipped[at]) ^ 0x5a);
             for (const QByteArray &bytes : {legacy.left(at + 1), flipped}) {
-                QVERIFY(writeAll(file, bytes));
+                QVERIFY(writeBytes(file, bytes));
                 QString error;
                 if (Trainer::loadCheckpoint(file, &error)) {
                     ++loaded;
@@ -583,7 +563,7 @@ private Q_SLOTS:
         qInfo("legacy: %d mutations refused, %d loaded (no checksum in the old format), slowest %lld ms",
               tally.cases, loaded, tally.slowestMs);
         QVERIFY2(tally.failures.isEmpty(), qPrintable(tally.failures.value(0)));
-        QVERIFY(writeAll(file, withNestedCode(legacy, 100000)));
+        QVERIFY(writeBytes(file, withNestedCode(legacy, 100000)));
         Tally nested;
         expectRefused(file, QStringLiteral("too deeply nested"), QStringLiteral("nested code"), &nested);
         QVERIFY2(nested.failures.isEmpty(), qPrintable(nested.failures.value(0)));

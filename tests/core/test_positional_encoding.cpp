@@ -1,4 +1,4 @@
-// The PE formula in LibTorch against an independent double-precision evaluation, the layouts
+// The PE formula in LibTorch against core::peValue (itself pinned to hand-computed cells), the layouts
 // of every kind, odd d_model, and the module's buffer/parameter registration.
 
 #include "pe_table.h"
@@ -13,20 +13,14 @@
 using namespace posenc::core;
 
 namespace {
-// The seed's formula written out from scratch: column 2i is sin(pos / base^(2i/d)), 2i+1 cos.
+// core::peValue is the formula's oracle (seedLayoutAtKnownCells pins it to hand-computed cells).
 double reference(PeKind kind, int pos, int dim, int dModel, double base) {
-    int i;
-    bool isSin;
-    if (kind == PeKind::SinusoidalConcat) {
-        const int half = (dModel + 1) / 2;
-        isSin = dim < half;
-        i = isSin ? dim : dim - half;
-    } else {
-        isSin = dim % 2 == 0;
-        i = dim / 2;
-    }
-    const long double angle = pos / std::pow((long double)base, 2.0L * i / dModel);
-    return double(isSin ? std::sin(angle) : std::cos(angle));
+    EncodingConfig c;
+    c.kind = kind;
+    c.dModel = dModel;
+    c.maxLen = pos + 1;
+    c.base = base;
+    return peValue(c, pos, dim);
 }
 } // namespace
 
@@ -149,6 +143,13 @@ private Q_SLOTS:
         QCOMPARE(pe[1][1].item<float>(), float(std::cos(1.0)));
         // Column 4 is the sine of pair i=2: pos / 10000^(4/32).
         QCOMPARE(pe[3][4].item<float>(), float(std::sin(3.0 / std::pow(10000.0, 4.0 / 32))));
+        // The oracle of the other tests, at the same cells.
+        QCOMPARE(reference(PeKind::Sinusoidal, 1, 0, 32, 10000.0), std::sin(1.0));
+        QCOMPARE(reference(PeKind::Sinusoidal, 1, 1, 32, 10000.0), std::cos(1.0));
+        QCOMPARE(reference(PeKind::Sinusoidal, 3, 4, 32, 10000.0),
+                 std::sin(3.0 / std::pow(10000.0, 4.0 / 32)));
+        QCOMPARE(reference(PeKind::SinusoidalConcat, 3, 18, 32, 10000.0),
+                 std::cos(3.0 / std::pow(10000.0, 4.0 / 32)));
     }
 
     void oddDModelEndsOnSine() {

@@ -3,6 +3,7 @@
 
 #include "cpu_runtime.h"
 #include "python_reference.h"
+#include "test_support.h"
 #include "trainer.h"
 
 #include <QTest>
@@ -36,13 +37,9 @@ Run train(const TrainConfig &config, Trainer::Hooks hooks = {}) {
     return run;
 }
 
+// 96 samples in the default batches of 32 (3 an epoch), 2 epochs, max_len 50.
 TrainConfig small() {
-    TrainConfig c;
-    c.numSamples = 96;
-    c.valSamples = 20;
-    c.epochs = 2;
-    c.encoding.maxLen = 50;
-    return c;
+    return posenc::testing::smallConfig(2, 96, 20, 0, 50);
 }
 } // namespace
 

@@ -1,6 +1,7 @@
 // The training thread as the window drives it: signals and their values, throttling, pause,
 // stop, destruction mid-run, checkpoints through the controller.
 
+#include "test_support.h"
 #include "training_controller.h"
 
 #include <QElapsedTimer>
@@ -12,14 +13,9 @@ using namespace posenc::core;
 using State = TrainingController::State;
 
 namespace {
+// 256 samples in batches of 8 (32 steps an epoch), max_len 64.
 TrainConfig quick(int epochs = 3) {
-    TrainConfig c;
-    c.numSamples = 256;
-    c.valSamples = 32;
-    c.batchSize = 8;
-    c.epochs = epochs;
-    c.encoding.maxLen = 64;
-    return c;
+    return posenc::testing::smallConfig(epochs, 256, 32);
 }
 
 QVector<BatchLoss> collect(const QSignalSpy &spy) {

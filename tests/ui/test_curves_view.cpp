@@ -9,11 +9,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMouseEvent>
+#include <QRegularExpression>
 #include <QtTest>
 
 using namespace posenc;
 using posenc::ui::CurvesView;
 
+using posenc::testing::child;
 using posenc::testing::makeEncoding;
 
 namespace {
@@ -40,6 +42,7 @@ private Q_SLOTS:
     void parseDimensions_data();
     void parseDimensions();
     void badEntryKeepsPreviousDimensions();
+    void typingInTheFieldApplies_data();
     void typingInTheFieldApplies();
     void graphDataEqualsTable();
     void dimensionsBeyondDModelAreDropped();
@@ -48,6 +51,7 @@ private Q_SLOTS:
     void learnedValuesFillTheValueAxis();
     void doubleClickResetsView();
     void cursorFollowsPosition();
+    void followedRangeSurvivesNewTable();
     void labelsAndTitle();
 
 private:
@@ -163,32 +167,64 @@ void TestCurvesView::badEntryKeepsPreviousDimensions() {
     QVERIFY(!m_view->applyDimensionsText(QStringLiteral("abc")));
     QCOMPARE(m_view->dimensions(), (QVector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
     QCOMPARE(m_view->plot()->graphCount(), 8);
-    QVERIFY(m_view->dimensionsError().contains(QStringLiteral("abc")));
+    QVERIFY(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text().contains(QStringLiteral("abc")));
 
     QVERIFY(m_view->applyDimensionsText(QStringLiteral("2, 9")));
     QCOMPARE(m_view->dimensions(), (QVector<int>{2, 9}));
     QCOMPARE(graphNames(m_view->plot()), (QStringList{QStringLiteral("dim 2 \u00b7 sin \u00b7 i=1"),
                                                       QStringLiteral("dim 9 \u00b7 cos \u00b7 i=4")}));
-    QCOMPARE(m_view->dimensionsError(), QString());
+    QCOMPARE(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text(), QString());
     QCOMPARE(m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"))->text(), QStringLiteral("2, 9"));
 }
 
-void TestCurvesView::typingInTheFieldApplies() {
-    auto *edit = m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"));
-    QVERIFY(edit);
-    QCOMPARE(edit->text(), QStringLiteral("0-7"));
-    edit->clear();
-    QTest::keyClicks(edit, QStringLiteral("10-12, 20"));
-    QTest::keyClick(edit, Qt::Key_Return);
-    QCOMPARE(m_view->dimensions(), (QVector<int>{10, 11, 12, 20}));
-    QCOMPARE(m_view->plot()->graphCount(), 4);
+void TestCurvesView::typingInTheFieldApplies_data() {
+    // Each prefix of "10-12, 20" as typed, and the dimensions drawn after it: a partial entry keeps
+    // the last valid selection and says why.
+    QTest::addColumn<QStringList>("prefixes");
+    QTest::addColumn<QList<QVector<int>>>("drawn");
+    QTest::addColumn<QList<bool>>("valid");
+    QTest::newRow("10-12, 20") << QStringList{"1",      "10",      "10-",      "10-1",     "10-12",
+                                              "10-12,", "10-12, ", "10-12, 2", "10-12, 20"}
+                               << QList<QVector<int>>{{1},
+                                                      {10},
+                                                      {10},
+                                                      {10},
+                                                      {10, 11, 12},
+                                                      {10, 11, 12},
+                                                      {10, 11, 12},
+                                                      {2, 10, 11, 12},
+                                                      {10, 11, 12, 20}}
+                               << QList<bool>{true, true, false, false, true, true, true, true, true};
+}
 
-    edit->clear();
-    QTest::keyClicks(edit, QStringLiteral("40"));
-    QTest::keyClick(edit, Qt::Key_Return);
-    QCOMPARE(m_view->dimensions(), (QVector<int>{10, 11, 12, 20}));
-    QCOMPARE(m_view->plot()->graphCount(), 4);
+void TestCurvesView::typingInTheFieldApplies() {
+    QFETCH(QStringList, prefixes);
+    QFETCH(QList<QVector<int>>, drawn);
+    QFETCH(QList<bool>, valid);
+    auto *edit = m_view->findChild<QLineEdit *>(QStringLiteral("dimensions"));
     auto *error = m_view->findChild<QLabel *>(QStringLiteral("dimensionsError"));
+    QVERIFY(edit && error);
+    QCOMPARE(edit->text(), QStringLiteral("0-7"));
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QVERIFY(error->text().contains(QStringLiteral("at least one")));
+    QCOMPARE(m_view->dimensions(), (QVector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+
+    for (int i = 0; i < prefixes.size(); ++i) {
+        QTest::keyClick(edit, prefixes[i].back().toLatin1()); // one character at a time
+        QCOMPARE(edit->text(), prefixes[i]);                  // never rewritten while typing
+        QCOMPARE(edit->cursorPosition(), prefixes[i].size());
+        QCOMPARE(m_view->dimensions(), drawn[i]);
+        QCOMPARE(m_view->plot()->graphCount(), drawn[i].size());
+        QCOMPARE(error->isHidden(), valid[i]);
+    }
+    QCOMPARE(graphNames(m_view->plot()).first(), QStringLiteral("dim 10 \u00b7 sin \u00b7 i=5"));
+    QCOMPARE(graphNames(m_view->plot()).last(), QStringLiteral("dim 20 \u00b7 sin \u00b7 i=10"));
+
+    // A dimension beyond d_model keeps the selection and says why.
+    QTest::keyClick(edit, '0');
+    QCOMPARE(edit->text(), QStringLiteral("10-12, 200"));
+    QCOMPARE(m_view->dimensions(), (QVector<int>{10, 11, 12, 20}));
     QVERIFY(error->text().contains(QStringLiteral("d_model is 32")));
     QVERIFY(!error->isHidden());
 }
@@ -218,11 +254,12 @@ void TestCurvesView::dimensionsBeyondDModelAreDropped() {
     const auto narrow = makeEncoding(core::PeKind::Sinusoidal, 16, 50);
     m_view->setTable(core::computePeTable(narrow), narrow);
     QCOMPARE(graphNames(m_view->plot()), QStringList{QStringLiteral("dim 0 \u00b7 sin \u00b7 i=0")});
-    QVERIFY2(m_view->dimensionsError().contains(QStringLiteral("40")), qPrintable(m_view->dimensionsError()));
+    QVERIFY2(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text().contains(QStringLiteral("40")),
+             qPrintable(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text()));
 
     m_view->setTable(core::computePeTable(wide), wide);
     QCOMPARE(m_view->plot()->graphCount(), 2);
-    QCOMPARE(m_view->dimensionsError(), QString());
+    QCOMPARE(child<QLabel>(m_view, QStringLiteral("dimensionsError"))->text(), QString());
 }
 
 void TestCurvesView::defaultRanges_data() {
@@ -293,6 +330,27 @@ void TestCurvesView::cursorFollowsPosition() {
     m_view->setCursorPosition(-1);
     QCOMPARE(m_view->cursorPosition(), -1);
     QVERIFY(!line->visible());
+}
+
+void TestCurvesView::followedRangeSurvivesNewTable() {
+    // The window passes the heatmap's range before the new table reaches the curves.
+    const auto encoding = makeEncoding(core::PeKind::Sinusoidal, 32, 5000);
+    m_view->setPositionRange(-0.5, 4999.5);
+    m_view->setTable(core::computePeTable(encoding), encoding);
+    QCOMPARE(m_view->plot()->xAxis->range(), QCPRange(-0.5, 4999.5));
+    m_view->setPositionRange(3000, 3500);
+    m_view->plot()->xAxis->setRange(10, 20); // the user drags the curves on their own
+    m_view->resetView();
+    QCOMPARE(m_view->plot()->xAxis->range(), QCPRange(3000, 3500));
+
+    m_view->setCursorPosition(4999);
+    const QString text = m_view->findChild<QLabel *>(QStringLiteral("cursorReadout"))->text();
+    QVERIFY2(text.startsWith(QStringLiteral("position 4999 \u00b7 dim 0 = ")), qPrintable(text));
+    const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("dim 7 = (-?[0-9.e-]+)")).match(text);
+    QVERIFY2(m.hasMatch(), qPrintable(text));
+    const double value = core::peValue(encoding, 4999, 7);
+    QVERIFY2(std::abs(m.captured(1).toDouble() - value) <= 5e-4 * std::max(std::abs(value), 1e-3),
+             qPrintable(text));
 }
 
 void TestCurvesView::labelsAndTitle() {

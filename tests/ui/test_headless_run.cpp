@@ -3,6 +3,7 @@
 // on stderr naming the option, nothing written), --resume, --help and --version.
 
 #include "../core/tiny_tmpfs.h"
+#include "pe_table.h"
 #include "session.h"
 #include "test_support.h"
 
@@ -19,6 +20,9 @@
 #include <memory>
 
 #include <csignal>
+
+using posenc::testing::entries;
+using posenc::testing::readLines;
 
 namespace {
 
@@ -65,25 +69,8 @@ QVector<QPair<int, double>> epochLosses(const QString &out) {
     return result;
 }
 
-QStringList readLines(const QString &path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return {};
-    return lines(QString::fromUtf8(file.readAll()));
-}
-
-QStringList entries(const QString &dir) {
-    return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
-}
-
 double relativeDifference(double a, double b) {
     return std::abs(a - b) / std::max(std::abs(b), 1e-300);
-}
-
-// The seed's PE: even columns sin(pos / 10000^(2i/d)), odd columns the cosine of the same angle.
-double seedPe(int position, int dim, int dModel) {
-    const double angle = position / std::pow(10000.0, 2.0 * (dim / 2) / dModel);
-    return dim % 2 == 0 ? std::sin(angle) : std::cos(angle);
 }
 
 // Significant digits of a decimal number as written ("0.123456789" has 9, "-1.5e-05" has 2).
@@ -208,7 +195,8 @@ void TestHeadlessRun::outWritesEveryFile() {
         QCOMPARE(row.size(), 33);
         QCOMPARE(row[0].toInt(), position);
         const QString text = row[dim + 1];
-        const double expected = seedPe(position, dim, 32);
+        const double expected = posenc::core::peValue(
+            posenc::testing::makeEncoding(posenc::core::PeKind::Sinusoidal, 32, 5000), position, dim);
         QVERIFY2(std::abs(text.toDouble() - expected) < 1e-6,
                  qPrintable(QStringLiteral("pe[%1][%2] = %3, expected %4")
                                 .arg(position)

@@ -24,6 +24,8 @@ using posenc::ui::HeatmapView;
 Q_DECLARE_METATYPE(core::PeKind)
 
 using posenc::testing::makeEncoding;
+using posenc::testing::number;
+using posenc::testing::sendMouse;
 
 namespace {
 
@@ -37,14 +39,6 @@ core::PeTable handTable(int rows, int cols, const QVector<float> &values) {
 
 QCPColorMap *colorMap(HeatmapView *view) {
     return qobject_cast<QCPColorMap *>(view->plot()->plottable(0));
-}
-
-// The number that follows `label ` in a readout, e.g. number(text, "wavelength").
-double number(const QString &text, const QString &label) {
-    const QRegularExpression re(QRegularExpression::escape(label) +
-                                QStringLiteral(" (-?[0-9.]+(?:e[-+]?[0-9]+)?)"));
-    const QRegularExpressionMatch m = re.match(text);
-    return m.hasMatch() ? m.captured(1).toDouble() : qQNaN();
 }
 
 // The mean of the cells under the coordinate box [k0, k1] x [v0, v1] (cell k spans [k - 0.5,
@@ -67,12 +61,6 @@ QPair<double, double> binSpan(const QCPRange &centres, int count, int index) {
     const double width = count > 1 ? centres.size() / (count - 1) : centres.size();
     const double lower = count > 1 ? centres.lower - width / 2 : centres.lower;
     return {lower + index * width, lower + (index + 1) * width};
-}
-
-void sendMouse(QWidget *widget, QEvent::Type type, const QPointF &pos) {
-    const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
-    QMouseEvent event(type, pos, widget->mapToGlobal(pos), button, button, Qt::NoModifier);
-    QApplication::sendEvent(widget, &event);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include "log_ticker.h"
 #include "loss_view.h"
+#include "test_support.h"
 
 #include <qcustomplot.h>
 
@@ -16,6 +17,8 @@
 #include <cmath>
 
 using namespace posenc;
+using posenc::testing::readLines;
+using posenc::testing::sendMouse;
 using posenc::ui::LossView;
 
 namespace {
@@ -76,18 +79,6 @@ bool legendHas(QCustomPlot *plot, const QString &name) {
             if (item->plottable()->name() == name)
                 return true;
     return false;
-}
-
-void sendMouse(QWidget *widget, QEvent::Type type, const QPointF &pos) {
-    QMouseEvent event(type, pos, widget->mapToGlobal(pos), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(widget, &event);
-}
-
-QStringList readLines(const QString &path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return {};
-    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include "heatmap_view.h"
 #include "plot_export.h"
+#include "test_support.h"
 
 #include <qcustomplot.h>
 
@@ -18,6 +19,7 @@
 #include <QtTest>
 
 using namespace posenc;
+using posenc::testing::entries;
 using posenc::ui::exportPlot;
 
 namespace {
@@ -32,10 +34,6 @@ double saturatedShare(const QImage &image) {
                 ++saturated;
         }
     return double(saturated) / (double(image.width()) * image.height());
-}
-
-QStringList entries(const QString &dir) {
-    return QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
 }
 
 bool canCreateFileIn(const QString &dir) {

@@ -3,6 +3,7 @@
 // the lab's fields (rope and alibi only with attention), and sliders that land on round values.
 
 #include "settings_panel.h"
+#include "test_support.h"
 
 #include <QComboBox>
 #include <QLineEdit>
@@ -14,6 +15,8 @@
 #include <QtTest>
 
 using namespace posenc;
+using posenc::testing::child;
+using posenc::testing::settingsMessage;
 using posenc::ui::SettingsPanel;
 
 class TestSettingsPanel : public QObject {
@@ -67,18 +70,18 @@ private Q_SLOTS:
     void commaLearningRateInTheUsersLocale() {
         QLocale::setDefault(QLocale(QStringLiteral("de_DE")));
         SettingsPanel panel;
-        panel.lrEdit()->selectAll();
-        QTest::keyClicks(panel.lrEdit(), QStringLiteral("0,002"));
+        child<QLineEdit>(&panel, QStringLiteral("lr"))->selectAll();
+        QTest::keyClicks(child<QLineEdit>(&panel, QStringLiteral("lr")), QStringLiteral("0,002"));
         QCOMPARE(panel.config().lr, 0.002);
-        QCOMPARE(panel.messageText(), QString());
+        QCOMPARE(settingsMessage(&panel), QString());
 
         QLocale::setDefault(QLocale::c());
         SettingsPanel english;
-        english.lrEdit()->selectAll();
-        QTest::keyClicks(english.lrEdit(), QStringLiteral("0,001"));
+        child<QLineEdit>(&english, QStringLiteral("lr"))->selectAll();
+        QTest::keyClicks(child<QLineEdit>(&english, QStringLiteral("lr")), QStringLiteral("0,001"));
         QVERIFY(std::isnan(english.config().lr)); // never read as 1
-        QVERIFY2(english.messageText().contains(QStringLiteral("\"0,001\" is ambiguous")),
-                 qPrintable(english.messageText()));
+        QVERIFY2(settingsMessage(&english).contains(QStringLiteral("\"0,001\" is ambiguous")),
+                 qPrintable(settingsMessage(&english)));
         QVERIFY(!english.isValid());
     }
 
@@ -105,7 +108,7 @@ private Q_SLOTS:
         QFETCH(QString, message);
         SettingsPanel panel;
         panel.show();
-        auto *box = qobject_cast<QSpinBox *>(panel.field(option));
+        auto *box = qobject_cast<QSpinBox *>(child<QWidget>(&panel, option));
         QVERIFY(box);
         const QColor normalBase = box->palette().color(QPalette::Base);
         box->setFocus();
@@ -113,7 +116,7 @@ private Q_SLOTS:
         QTest::keyClicks(box, typed);
         QTest::keyClick(box, Qt::Key_Tab); // focus-out: the value stays as typed
         QCOMPARE(box->value(), typed.toInt());
-        QCOMPARE(panel.messageText(), message);
+        QCOMPARE(settingsMessage(&panel), message);
         QVERIFY(!panel.isValid());
         // Marked by its palette, not a style sheet that would replace the arrows with flat bars.
         QCOMPARE(box->property("invalid").toBool(), true);
@@ -127,42 +130,43 @@ private Q_SLOTS:
     void returnInAFieldAsksToStart() {
         SettingsPanel panel;
         QSignalSpy spy(&panel, &SettingsPanel::returnPressed);
-        QTest::keyClick(panel.lrEdit(), Qt::Key_Return);
-        QTest::keyClick(panel.dModelBox(), Qt::Key_Enter);
+        QTest::keyClick(child<QLineEdit>(&panel, QStringLiteral("lr")), Qt::Key_Return);
+        QTest::keyClick(child<QSpinBox>(&panel, QStringLiteral("d-model")), Qt::Key_Enter);
         QCOMPARE(spy.count(), 2);
     }
 
     void ropeAndAlibiNeedAttention() {
         SettingsPanel panel;
-        auto *kinds = qobject_cast<QStandardItemModel *>(panel.kindBox()->model());
+        auto *kinds =
+            qobject_cast<QStandardItemModel *>(child<QComboBox>(&panel, QStringLiteral("pe"))->model());
         const int rope = core::peKindNames().indexOf(QStringLiteral("rope"));
         const int alibi = core::peKindNames().indexOf(QStringLiteral("alibi"));
         QVERIFY(!kinds->item(rope)->isEnabled());
         QVERIFY(!kinds->item(alibi)->isEnabled());
         QVERIFY(kinds->item(rope)->toolTip().contains(QStringLiteral("choose the transformer")));
-        QVERIFY(!panel.field(QStringLiteral("heads"))->isEnabled());
+        QVERIFY(!child<QWidget>(&panel, QStringLiteral("heads"))->isEnabled());
 
-        qobject_cast<QComboBox *>(panel.field(QStringLiteral("backbone")))
+        qobject_cast<QComboBox *>(child<QWidget>(&panel, QStringLiteral("backbone")))
             ->setCurrentText(QStringLiteral("causal-transformer"));
         QVERIFY(kinds->item(rope)->isEnabled());
-        QVERIFY(panel.field(QStringLiteral("heads"))->isEnabled());
-        panel.kindBox()->setCurrentText(QStringLiteral("alibi"));
-        qobject_cast<QComboBox *>(panel.field(QStringLiteral("task")))
+        QVERIFY(child<QWidget>(&panel, QStringLiteral("heads"))->isEnabled());
+        child<QComboBox>(&panel, QStringLiteral("pe"))->setCurrentText(QStringLiteral("alibi"));
+        qobject_cast<QComboBox *>(child<QWidget>(&panel, QStringLiteral("task")))
             ->setCurrentText(QStringLiteral("recency"));
         const core::TrainConfig c = panel.config();
         QCOMPARE(c.backbone, core::Backbone::CausalTransformer);
         QCOMPARE(c.encoding.kind, core::PeKind::Alibi);
         QCOMPARE(c.task, core::Task::Recency);
-        QCOMPARE(panel.messageText(), QString());
+        QCOMPARE(settingsMessage(&panel), QString());
 
         // Back to the LSTM with alibi still chosen: the rule is named, and Start stays disabled.
-        qobject_cast<QComboBox *>(panel.field(QStringLiteral("backbone")))
+        qobject_cast<QComboBox *>(child<QWidget>(&panel, QStringLiteral("backbone")))
             ->setCurrentText(QStringLiteral("lstm"));
         QCOMPARE(
-            panel.messageText(),
+            settingsMessage(&panel),
             QStringLiteral(
                 "--pe alibi needs an attention backbone (--backbone transformer or causal-transformer)"));
-        QVERIFY(panel.kindBox()->property("invalid").toBool());
+        QVERIFY(child<QComboBox>(&panel, QStringLiteral("pe"))->property("invalid").toBool());
     }
 
     void headsAndProbeFields() {
@@ -173,20 +177,20 @@ private Q_SLOTS:
         c.probeLengths = {20, 200};
         c.lstm = core::LstmImpl::Reference; // not shown: kept from setConfig
         panel.setConfig(c);
-        QCOMPARE(qobject_cast<QLineEdit *>(panel.field(QStringLiteral("probe")))->text(),
+        QCOMPARE(qobject_cast<QLineEdit *>(child<QWidget>(&panel, QStringLiteral("probe")))->text(),
                  QStringLiteral("20,200"));
         QVERIFY(panel.config() == c);
-        qobject_cast<QSpinBox *>(panel.field(QStringLiteral("heads")))->setValue(3);
-        QCOMPARE(panel.messageText(), QStringLiteral("d_model 32 must divide by the 3 attention heads"));
-        qobject_cast<QSpinBox *>(panel.field(QStringLiteral("heads")))->setValue(4);
-        auto *probe = qobject_cast<QLineEdit *>(panel.field(QStringLiteral("probe")));
+        qobject_cast<QSpinBox *>(child<QWidget>(&panel, QStringLiteral("heads")))->setValue(3);
+        QCOMPARE(settingsMessage(&panel), QStringLiteral("d_model 32 must divide by the 3 attention heads"));
+        qobject_cast<QSpinBox *>(child<QWidget>(&panel, QStringLiteral("heads")))->setValue(4);
+        auto *probe = qobject_cast<QLineEdit *>(child<QWidget>(&panel, QStringLiteral("probe")));
         probe->setText(QStringLiteral("20,abc"));
-        QVERIFY2(panel.messageText().startsWith(QStringLiteral("probe lengths must be whole numbers")),
-                 qPrintable(panel.messageText()));
+        QVERIFY2(settingsMessage(&panel).startsWith(QStringLiteral("probe lengths must be whole numbers")),
+                 qPrintable(settingsMessage(&panel)));
         QVERIFY(probe->property("invalid").toBool());
         probe->clear();
         QCOMPARE(panel.config().probeLengths, QVector<int>{}); // empty: seq_len x 1, 2, 4, 8
-        QCOMPARE(panel.messageText(), QString());
+        QCOMPARE(settingsMessage(&panel), QString());
     }
 
     void slidersLandOnRoundValues_data() {
@@ -205,18 +209,20 @@ private Q_SLOTS:
         QFETCH(int, dragged);
         QFETCH(int, dModel);
         SettingsPanel panel;
-        qobject_cast<QComboBox *>(panel.field(QStringLiteral("backbone")))->setCurrentText(backbone);
-        qobject_cast<QSpinBox *>(panel.field(QStringLiteral("heads")))->setValue(heads);
-        panel.dModelSlider()->setValue(dragged);
-        QCOMPARE(panel.dModelBox()->value(), dModel);
-        QCOMPARE(panel.dModelBox()->value() % heads, backbone == QLatin1String("lstm") ? dModel % heads : 0);
+        qobject_cast<QComboBox *>(child<QWidget>(&panel, QStringLiteral("backbone")))
+            ->setCurrentText(backbone);
+        qobject_cast<QSpinBox *>(child<QWidget>(&panel, QStringLiteral("heads")))->setValue(heads);
+        child<QSlider>(&panel, QStringLiteral("d-model-slider"))->setValue(dragged);
+        QCOMPARE(child<QSpinBox>(&panel, QStringLiteral("d-model"))->value(), dModel);
+        QCOMPARE(child<QSpinBox>(&panel, QStringLiteral("d-model"))->value() % heads,
+                 backbone == QLatin1String("lstm") ? dModel % heads : 0);
         auto *maxLenSlider = panel.findChildren<QSlider *>().last();
         maxLenSlider->setValue(4085);
-        QCOMPARE(panel.maxLenBox()->value(), 4100);
+        QCOMPARE(child<QSpinBox>(&panel, QStringLiteral("max-len"))->value(), 4100);
         maxLenSlider->setValue(601);
-        QCOMPARE(panel.maxLenBox()->value(), 600);
+        QCOMPARE(child<QSpinBox>(&panel, QStringLiteral("max-len"))->value(), 600);
         maxLenSlider->setValue(57);
-        QCOMPARE(panel.maxLenBox()->value(), 57);
+        QCOMPARE(child<QSpinBox>(&panel, QStringLiteral("max-len"))->value(), 57);
     }
 
     void notebookDefaults() {
@@ -224,7 +230,7 @@ private Q_SLOTS:
         auto *button = panel.findChild<QPushButton *>();
         QVERIFY(button);
         QCOMPARE(button->text(), QStringLiteral("Notebook defaults"));
-        panel.dModelBox()->setValue(64);
+        child<QSpinBox>(&panel, QStringLiteral("d-model"))->setValue(64);
         button->click();
         QVERIFY(panel.config() == core::TrainConfig{});
     }
