@@ -506,7 +506,7 @@ private Q_SLOTS:
             QVERIFY(at >= 0);
             bytes[at + key.size() - 1] = 'z';
         }
-        QVERIFY(writeAll(path("old.pt"), reseal(bytes)));
+        QVERIFY(writeBytes(path("old.pt"), reseal(bytes)));
         QString error;
         auto old = Trainer::loadCheckpoint(path("old.pt"), &error);
         QVERIFY2(old, qPrintable(error));
