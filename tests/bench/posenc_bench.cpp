@@ -6,7 +6,8 @@
 //                        [--config seed|wide|causal-transformer]
 //                        (training runs on a worker thread, as in the app)
 //   posenc-bench heatmap [--peers] [--repeats R]
-//   posenc-bench ui      (a d_model/max_len drag sweep, then training with every view live)
+//   posenc-bench ui      (a d_model/max_len drag sweep, then training with every view live, then
+//                         five visible runs in the loss plot while one trains)
 //   posenc-bench sweep   (the drag sweep only)
 //   posenc-bench all     [--peers]
 
@@ -19,6 +20,7 @@
 #include "pe_table.h"
 #include "plot_export.h"
 #include "qcustomplot.h"
+#include "run_list.h"
 #include "settings_panel.h"
 #include "trainer.h"
 
@@ -38,6 +40,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <thread>
 
@@ -456,6 +459,62 @@ void benchUi() {
                .arg(window.lossView()->batchPointCount())
         << Qt::endl;
 }
+// A finished run of `steps` batches for the five-runs scenario: a loss that falls with noise.
+core::RunRecord syntheticRun(const core::TrainConfig &config, core::PeKind kind, qint64 steps,
+                             int stepsPerEpoch) {
+    core::RunRecord run;
+    run.config = config;
+    run.config.encoding.kind = kind;
+    run.status = core::RunStatus::Done;
+    run.batches.reserve(int(steps));
+    const double speed = 1e-3 * (1 + int(kind));
+    for (qint64 s = 1; s <= steps; ++s) {
+        const double loss = 0.02 + 1.0 / (1.0 + speed * double(s)) * (1.0 + 0.3 * std::sin(0.7 * double(s)));
+        run.batches.append({s, loss});
+        if (s % stepsPerEpoch == 0) {
+            core::EpochStats e;
+            e.epoch = int(s / stepsPerEpoch);
+            e.step = s;
+            e.trainLoss = loss;
+            e.valLoss = loss * 1.1;
+            run.epochs.append(e);
+        }
+    }
+    run.epoch = run.epochs.size();
+    return run;
+}
+
+// Four finished runs of 20,000 steps each in the loss plot, and a fifth (the seed config, 30 epochs)
+// training live: the event loop's lateness and the loss plot's replot times.
+void benchUiFiveRuns() {
+    constexpr qint64 kSteps = 20000;
+    out << "== ui five runs (four finished runs of " << kSteps
+        << " steps in the loss plot while a fifth trains, all visible; offscreen 1600x1000)" << Qt::endl;
+    core::TrainConfig config; // the seed
+    config.epochs = 30;
+    ui::MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    window.settingsPanel()->setConfig(config);
+    const int perEpoch = (config.numSamples + config.batchSize - 1) / config.batchSize;
+    for (core::PeKind kind : {core::PeKind::Sinusoidal, core::PeKind::SinusoidalConcat, core::PeKind::Learned,
+                              core::PeKind::None})
+        window.runList()->addRecord(syntheticRun(config, kind, kSteps, perEpoch));
+    QCoreApplication::processEvents();
+    LatenessProbe probe;
+    ReplotTimes replots({{QStringLiteral("loss"), window.lossView()->plot()}});
+    QSignalSpy finished(window.controller(), &core::TrainingController::finished);
+    probe.start();
+    window.startPauseAction()->trigger();
+    finished.wait(600000);
+    probe.stop();
+    out << probe.report() << Qt::endl << replots.report();
+    out << QStringLiteral("visible runs %1, loss points %2 (live run %3)")
+               .arg(window.lossView()->runIds().size())
+               .arg(4 * kSteps + window.lossView()->batchPointCount())
+               .arg(window.lossView()->batchPointCount())
+        << Qt::endl;
+}
 } // namespace
 
 int main(int argc, char *argv[]) {
@@ -498,7 +557,9 @@ int main(int argc, char *argv[]) {
         benchHeatmap(peers, repeats);
     if (what == QLatin1String("ui") || what == QLatin1String("sweep") || what == QLatin1String("all"))
         benchSweep(40);
-    if (what == QLatin1String("ui") || what == QLatin1String("all"))
+    if (what == QLatin1String("ui") || what == QLatin1String("all")) {
         benchUi();
+        benchUiFiveRuns();
+    }
     return 0;
 }
