@@ -144,6 +144,8 @@ private:
     void fitValueAxis();
     bool fitFromEnvelopes(QCPRange *range) const;
     void afterAppend();
+    // Draws only every n-th epoch marker where they would sit closer than a few pixels.
+    void thinMarkers();
     void onHover(const QPoint &pos, const QPoint &globalPos);
 
     QCustomPlot *m_plot = nullptr;

@@ -118,6 +118,7 @@ private Q_SLOTS:
     void logLabelsAreDistinct_data();
     void logLabelsAreDistinct();
     void legendKeepsItsOrder();
+    void denseEpochMarkersAreThinned();
 
 private:
     LossView *m_view = nullptr;
@@ -588,6 +589,22 @@ void TestLossView::legendKeepsItsOrder() {
     m_view->removeRun(2);
     m_view->addRun(2, QStringLiteral("run b"), kBlue);
     QCOMPARE(m_view->legendNames(), before);
+}
+
+void TestLossView::denseEpochMarkersAreThinned() {
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view));
+    // 600 epochs over ~700 pixels: a marker every pixel would only cover the next one.
+    for (int e = 1; e <= 600; ++e)
+        m_view->addEpoch(1, epoch(e, 4 * e, 0.5, 0.6, 1));
+    m_view->addRun(2, QStringLiteral("run b"), kBlue);
+    for (int e = 1; e <= 5; ++e)
+        m_view->addEpoch(2, epoch(e, 480 * e, 0.5, 0.6, 1));
+    m_view->plot()->replot();
+    QVERIFY(m_view->graphsOf(1).train->scatterSkip() >= 1);
+    QCOMPARE(m_view->graphsOf(1).val->scatterSkip(), m_view->graphsOf(1).train->scatterSkip());
+    QCOMPARE(m_view->epochPointCount(1), 600);             // every epoch is kept; fewer are drawn
+    QCOMPARE(m_view->graphsOf(2).train->scatterSkip(), 0); // far apart: every one drawn
 }
 
 QTEST_MAIN(TestLossView)
