@@ -267,7 +267,7 @@ void MainWindow::createTrainingMenu(QMenu *training) {
     connect(m_stop, &QAction::triggered, this, &MainWindow::stopRun);
     m_reset = training->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Reset"));
     m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    setTip(m_reset, tr("Clear the loss plot, including the previous run"));
+    setTip(m_reset, tr("Remove every run: the Runs panel, the loss plot and the probes"));
     connect(m_reset, &QAction::triggered, this, &MainWindow::resetRun);
 }
 
@@ -385,7 +385,9 @@ void MainWindow::createHelpMenu(QMenu *help) {
                           tr("Space\tStart / Pause / Resume\nReturn in a field, "
                              "Ctrl+Return\tStart\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
                              "Ctrl+E\tExport heatmap\nCtrl+S\tSave checkpoint\nCtrl+O\tLoad checkpoint\n"
-                             "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
+                             "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nDelete\tDelete the selected run "
+                             "(Runs panel)\n"
+                             "Ctrl+Z\tUndo the delete\nCtrl+Q\tQuit\n\n"
                              "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
                   });
     addMenuAction(help, tr("&About PosEnc Studio"), {},

@@ -158,6 +158,7 @@ private Q_SLOTS:
     void uncheckingHidesTheRun();
     void selectingARowShowsItsEncoding();
     void runsDockInViewMenuAndPersists();
+    void deleteKeyInTheRunsPanel();
 
 private:
     // Trains `count` one-epoch runs, one after another, d_model 8, 16, ...
@@ -1224,6 +1225,23 @@ void TestMainWindow::runsDockInViewMenuAndPersists() {
     QVERIFY(!m_window->runsDock()->isVisible());
     m_window->runsDock()->toggleViewAction()->trigger();
     QVERIFY(m_window->runsDock()->isVisible());
+}
+
+void TestMainWindow::deleteKeyInTheRunsPanel() {
+    trainRuns(2);
+    if (QTest::currentTestFailed())
+        return;
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    QTableView *table = m_window->runsPanel()->table();
+    m_window->runsPanel()->selectRun(1);
+    table->setFocus();
+    QTRY_VERIFY(table->hasFocus());
+    QTest::keyClick(table, Qt::Key_Delete);
+    QCOMPARE(m_window->runList()->ids(), QVector<int>{2});
+    QTest::keyClick(table, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(m_window->runList()->ids(), (QVector<int>{1, 2}));
+    QCOMPARE(m_window->lossView()->runIds(), (QVector<int>{1, 2}));
 }
 
 QTEST_MAIN(TestMainWindow)
