@@ -63,7 +63,7 @@ void LossView::Envelope::add(double value) {
         positive = std::min(positive, value);
 }
 
-LossView::LossView(QWidget *parent) : QWidget(parent) {
+QHBoxLayout *LossView::createControls() {
     m_logBox = new QCheckBox(tr("log scale"), this);
     m_logBox->setObjectName(QStringLiteral("logScale"));
     m_logBox->setToolTip(tr("Draw the loss on a logarithmic axis (small late losses become readable)"));
@@ -76,7 +76,16 @@ LossView::LossView(QWidget *parent) : QWidget(parent) {
     m_smoothSlider->setToolTip(tr("EMA factor of the smoothed lines: 0 hides them, 0.99 is the smoothest"));
     smoothLabel->setBuddy(m_smoothSlider);
     m_smoothValue = new QLabel(QString::number(m_alpha, 'f', 2), this);
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(m_logBox);
+    controls->addStretch(1);
+    controls->addWidget(smoothLabel);
+    controls->addWidget(m_smoothSlider);
+    controls->addWidget(m_smoothValue);
+    return controls;
+}
 
+LossView::LossView(QWidget *parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumSize(320, 150);
     setUpPlot(m_plot, tr("Training loss"), tr("step"), tr("MSE loss"));
@@ -97,12 +106,7 @@ LossView::LossView(QWidget *parent) : QWidget(parent) {
     m_valKey->setName(tr("validation loss (epoch)"));
     styleMarkers(m_valKey, kKeyColour, true);
 
-    auto *controls = new QHBoxLayout;
-    controls->addWidget(m_logBox);
-    controls->addStretch(1);
-    controls->addWidget(smoothLabel);
-    controls->addWidget(m_smoothSlider);
-    controls->addWidget(m_smoothValue);
+    QHBoxLayout *controls = createControls();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);

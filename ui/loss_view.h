@@ -17,6 +17,7 @@ class QCustomPlot;
 class QCPGraph;
 class QCPRange;
 class QCheckBox;
+class QHBoxLayout;
 class QLabel;
 class QSlider;
 
@@ -130,6 +131,8 @@ private:
         Envelope envelope;
     };
 
+    // The row above the plot: the log-scale box and the smoothing slider.
+    QHBoxLayout *createControls();
     Run *find(int id);
     const Run *find(int id) const;
     void styleRun(Run &run);

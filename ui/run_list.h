@@ -31,6 +31,7 @@ public:
 
     explicit RunList(QObject *parent = nullptr);
 
+    // QAbstractTableModel: one row per run, the columns above; the name column's box is checkable.
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

@@ -171,6 +171,12 @@ void TestMainWindow::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("PosEnc Studio Tests"));
     QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+    // One settings folder per process: test_main_window of other worktrees, run at the same time by
+    // the same user, would otherwise clear and write the same ~/.qttest file under a test's feet.
+    static QTemporaryDir settingsDir;
+    QVERIFY(settingsDir.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
 }
 
 void TestMainWindow::init() {
