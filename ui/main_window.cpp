@@ -9,6 +9,7 @@
 #include "pe_table.h"
 #include "plot_export.h"
 #include "recent_files.h"
+#include "runs_panel.h"
 #include "settings_panel.h"
 #include "similarity_view.h"
 #include "trainer.h"
@@ -73,12 +74,16 @@ MainWindow::MainWindow(const core::CliOptions &options, QWidget *parent) : QMain
     setWindowTitle(tr("PosEnc Studio"));
     setWindowIcon(appIcon());
     m_controller = new core::TrainingController(this);
+    m_runs = new RunList(this);
     createSettingsDock();
     createViews();
+    createRunsDock();
     connectSettings();
     connectController();
+    connectRuns();
     createActions();
     createStatusBar();
+    createUndo();
     restoreSettings(options);
     refreshEncoding();
     updateActions();
@@ -97,6 +102,7 @@ void MainWindow::createSettingsDock() {
                             scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent) +
                             2 * scroll->frameWidth());
     auto *dock = new QDockWidget(tr("Settings"), this);
+    m_settingsDock = dock;
     dock->setObjectName(QStringLiteral("settingsDock"));
     dock->setWidget(scroll);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
@@ -154,28 +160,42 @@ void MainWindow::connectController() {
     connect(m_controller, &core::TrainingController::stateChanged, this, &MainWindow::updateActions);
     connect(m_controller, &core::TrainingController::runStarted, this,
             [this](const core::TrainConfig &config, int startEpoch, qint64) {
-                ++m_runCount;
                 if (startEpoch == 0)
                     m_heatmap->resetColorRange(); // a fresh run's learned range starts again
-                m_loss->beginRun(startEpoch == 0
-                                     ? tr("run %1 (%2)").arg(m_runCount).arg(core::describe(config.encoding))
-                                     : tr("run %1 (from epoch %2)").arg(m_runCount).arg(startEpoch));
+                // A continued checkpoint trains on in its row (its curve goes on); anything else is a new
+                // row.
+                if (startEpoch > 0 && m_runs->record(m_loadedRunId)) {
+                    m_liveRun = m_loadedRunId;
+                    m_runs->setStatus(m_liveRun, core::RunStatus::Training);
+                    m_loss->setCurrentRun(m_liveRun);
+                } else {
+                    m_liveRun = m_runs->addRun(config);
+                }
                 m_losses->setText(tr("train — · val —"));
             });
-    connect(m_controller, &core::TrainingController::batchLosses, m_loss, &LossView::appendBatchLosses);
+    connect(m_controller, &core::TrainingController::stateChanged, this,
+            [this](core::TrainingController::State state) {
+                // Start sets Running before the worker's runStarted names the new run: only a live row
+                // follows.
+                using State = core::TrainingController::State;
+                const core::RunRecord *run = m_runs->record(m_liveRun);
+                const bool live = run && (run->status == core::RunStatus::Training ||
+                                          run->status == core::RunStatus::Paused);
+                if (live && state != State::Idle)
+                    m_runs->setStatus(m_liveRun, state == State::Paused ? core::RunStatus::Paused
+                                                                        : core::RunStatus::Training);
+            });
+    connect(m_controller, &core::TrainingController::batchLosses, this,
+            [this](const QVector<core::BatchLoss> &losses) { m_runs->appendBatchLosses(m_liveRun, losses); });
     connect(m_controller, &core::TrainingController::epochFinished, this, &MainWindow::onEpoch);
     connect(m_controller, &core::TrainingController::progress, this, &MainWindow::onProgress);
     connect(m_controller, &core::TrainingController::learnedTable, this, [this](const core::PeTable &table) {
         m_tables->cancel(); // the run's table is newer than any asked for before
         showTable(table, m_settings->config().encoding);
+        m_runs->setTable(m_liveRun, table);
     });
-    connect(m_controller, &core::TrainingController::probed, this, [this](const core::ProbeResult &probe) {
-        core::TrainConfig run;
-        if (!m_controller->runConfig(&run))
-            run = m_settings->config();
-        m_extrapolation->setRun(m_runCount, tr("run %1 \u00b7 %2").arg(m_runCount).arg(core::runName(run)),
-                                runColor(m_runCount - 1), probe, run.seqLen);
-    });
+    connect(m_controller, &core::TrainingController::probed, this,
+            [this](const core::ProbeResult &probe) { m_runs->setProbe(m_liveRun, probe); });
     connect(m_controller, &core::TrainingController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &core::TrainingController::failed, this,
             [this](const QString &message) { showError(tr("Training could not start"), message); });
@@ -251,7 +271,7 @@ void MainWindow::createTrainingMenu(QMenu *training) {
     connect(m_stop, &QAction::triggered, this, &MainWindow::stopRun);
     m_reset = training->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Reset"));
     m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    setTip(m_reset, tr("Clear the loss plot, including the previous run"));
+    setTip(m_reset, tr("Remove every run: the Runs panel, the loss plot and the probes"));
     connect(m_reset, &QAction::triggered, this, &MainWindow::resetRun);
 }
 
@@ -357,7 +377,8 @@ void MainWindow::createViewMenu(QMenu *view) {
     connect(logScale, &QAction::toggled, m_loss, &LossView::setLogScale);
     connect(view, &QMenu::aboutToShow, logScale,
             [this, logScale] { logScale->setChecked(m_loss->logScale()); });
-    view->addAction(findChild<QDockWidget *>()->toggleViewAction());
+    view->addAction(m_settingsDock->toggleViewAction());
+    view->addAction(m_runsDock->toggleViewAction());
 }
 
 void MainWindow::createHelpMenu(QMenu *help) {
@@ -368,7 +389,9 @@ void MainWindow::createHelpMenu(QMenu *help) {
                           tr("Space\tStart / Pause / Resume\nReturn in a field, "
                              "Ctrl+Return\tStart\nEsc\tStop\nCtrl+R\tReset the loss plot\n"
                              "Ctrl+E\tExport heatmap\nCtrl+S\tSave checkpoint\nCtrl+O\tLoad checkpoint\n"
-                             "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nCtrl+Q\tQuit\n\n"
+                             "Ctrl+L\tLog-scale loss\nCtrl+0\tReset views\nDelete\tDelete the selected run "
+                             "(Runs panel)\n"
+                             "Ctrl+Z\tUndo the delete\nCtrl+Q\tQuit\n\n"
                              "Heatmap and plots: wheel zooms, drag pans, double-click resets."));
                   });
     addMenuAction(help, tr("&About PosEnc Studio"), {},
@@ -518,6 +541,8 @@ void MainWindow::resetRun() {
         statusBar()->showMessage(tr("Stopping, then resetting…"));
         return;
     }
+    dropUndo();
+    m_runs->clear(); // the views follow, run by run
     m_loss->clear();
     m_extrapolation->clear();
     m_progress->setRange(0, 1);
@@ -547,7 +572,13 @@ void MainWindow::refreshEncoding() {
 }
 
 void MainWindow::showTable(const core::PeTable &table, const core::EncodingConfig &encoding) {
-    const core::TrainConfig config = m_settings->config();
+    core::TrainConfig config = m_settings->config();
+    config.encoding = encoding;
+    showTableFor(table, config);
+}
+
+void MainWindow::showTableFor(const core::PeTable &table, const core::TrainConfig &config) {
+    const core::EncodingConfig &encoding = config.encoding;
     m_heatmap->setTable(table, encoding);
     m_heatmap->setTrainedLength(config.seqLen);
     m_curves->setTable(table, encoding);
@@ -622,10 +653,11 @@ void MainWindow::onProgress(const core::Progress &p) {
     m_eta->setText(formatEta(p.etaSeconds));
     if (p.samplesPerSec > 0)
         m_speed->setText(tr("%1 samples/s").arg(p.samplesPerSec, 0, 'f', 0));
+    m_runs->setSamplesPerSec(m_liveRun, p.samplesPerSec);
 }
 
 void MainWindow::onEpoch(const core::EpochStats &stats) {
-    m_loss->addEpoch(stats);
+    m_runs->addEpoch(m_liveRun, stats);
     m_speed->setText(tr("%1 samples/s").arg(stats.samplesPerSec, 0, 'f', 0));
     m_losses->setText(tr("train %1 · val %2").arg(stats.trainLoss, 0, 'g', 4).arg(stats.valLoss, 0, 'g', 4));
 }
@@ -633,6 +665,10 @@ void MainWindow::onEpoch(const core::EpochStats &stats) {
 void MainWindow::onFinished(const core::TrainResult &result) {
     m_eta->setText(formatEta(result.outcome == core::Outcome::Completed ? 0 : -1));
     m_unsaved = result.outcome == core::Outcome::Completed || result.outcome == core::Outcome::Stopped;
+    m_runs->setStatus(m_liveRun, core::statusOf(result.outcome));
+    if (const core::RunRecord *run = m_runs->record(m_liveRun);
+        run && run->config.encoding.kind == core::PeKind::Learned)
+        m_runs->setTable(m_liveRun, m_controller->currentPeTable()); // the table as trained
     if (std::exchange(m_resetPending, false)) {
         resetRun();
         return;
@@ -788,6 +824,14 @@ QString MainWindow::loadCheckpoint(const QString &path) {
     m_recent->add(path);
     m_settings->setConfig(config);
     m_loadedConfig = m_settings->config(); // as the fields hold it, to compare later edits with
+    core::RunRecord run;
+    run.config = config;
+    run.status = epochs < config.epochs ? core::RunStatus::Stopped : core::RunStatus::Done;
+    run.epoch = epochs;
+    run.checkpoint = path;
+    if (config.encoding.kind == core::PeKind::Learned)
+        run.table = m_controller->currentPeTable();
+    m_loadedRunId = m_runs->addRecord(run);
     m_loadedRun = true;
     refreshEncoding();
     updateActions();

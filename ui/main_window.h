@@ -1,13 +1,14 @@
 #pragma once
 // The main window: settings dock, the views in resizable splitters (tabs Encoding: PE heatmap and
-// per-dimension curves, Similarity, Extrapolation; the loss plot below them), the training controls, exports,
-// and a status bar with progress, ETA, throughput and the last losses. Settings, geometry and dock state
-// persist (QSettings).
+// per-dimension curves, Similarity, Extrapolation; the loss plot below them), the Runs dock, the training
+// controls, exports, and a status bar with progress, ETA, throughput and the last losses. Settings, geometry
+// and dock state persist (QSettings).
 
 #include "cli_options.h"
 #include "config.h"
 #include "pe_table.h"
 #include "pe_table_computer.h"
+#include "run_list.h"
 #include "training_controller.h"
 #include "training_types.h"
 
@@ -18,9 +19,11 @@
 
 class QAction;
 class QCustomPlot;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QPushButton;
 class QSplitter;
 class QTabWidget;
 class QTimer;
@@ -32,6 +35,7 @@ class ExtrapolationView;
 class HeatmapView;
 class LossView;
 class RecentFiles;
+class RunsPanel;
 class SettingsPanel;
 class SimilarityView;
 
@@ -58,6 +62,19 @@ public:
     // The tabs of the top area: "Encoding", "Similarity", "Extrapolation".
     QTabWidget *viewTabs() const { return m_tabs; }
     core::TrainingController *controller() const { return m_controller; }
+    // The session's runs (one row each in the Runs panel) and the panel's dock.
+    RunList *runList() const { return m_runs; }
+    RunsPanel *runsPanel() const { return m_runsPanel; }
+    QDockWidget *runsDock() const { return m_runsDock; }
+    // The run the worker trains or last trained (0 before the first Start).
+    int liveRunId() const { return m_liveRun; }
+    // Removes run `id` (undo from the status bar or Ctrl+Z for a few seconds); empty string, or why
+    // not (a live run cannot be deleted). Also the Runs panel's Delete.
+    QString deleteRun(int id);
+    // Puts the last deleted run back at its row, while the undo is offered; false when none is.
+    bool undoDeleteRun();
+    // Ctrl+Z: enabled while a deleted run can come back.
+    QAction *undoDeleteAction() const { return m_undoDelete; }
     QAction *startPauseAction() const { return m_startPause; }
     QAction *stopAction() const { return m_stop; }
     QAction *resetAction() const { return m_reset; }
@@ -85,6 +102,18 @@ private:
     // The constructor's steps: the settings dock, the views (tabs over the loss plot), and the
     // connections from the settings and from the training controller.
     void createSettingsDock();
+    // The Runs dock over m_runs, and the views following the runs (colour, visibility, data).
+    void createRunsDock();
+    void connectRuns();
+    void addRunToViews(int id);
+    // Shows run `id`'s encoding (its trained table, or its config's table) and probe; 0: the settings'.
+    void showRun(int id);
+    QString runLabel(const core::RunRecord &run) const;
+    // The run's table as the similarity curve and the views show it.
+    static core::PeTable tableOf(const core::RunRecord &run);
+    // The status bar's Undo, offered for a few seconds after a delete.
+    void createUndo();
+    void dropUndo();
     void createViews();
     void connectSettings();
     void connectController();
@@ -119,6 +148,7 @@ private:
     void refreshEncoding();
     // Shows a PE table in the heatmap and the curves.
     void showTable(const core::PeTable &table, const core::EncodingConfig &encoding);
+    void showTableFor(const core::PeTable &table, const core::TrainConfig &config);
     // The PE table the views show for `config` (and the CSV export writes).
     core::PeTable displayedTable(const core::TrainConfig &config) const;
     // True when a learned encoding is shown as the held run's table (trained, or loaded from a
@@ -150,6 +180,16 @@ private:
     QSplitter *m_vertical = nullptr;
     QSplitter *m_encodingSplit = nullptr;
     core::TrainingController *m_controller = nullptr;
+    RunList *m_runs = nullptr; // the session's runs: the one list the views follow
+    RunsPanel *m_runsPanel = nullptr;
+    QDockWidget *m_settingsDock = nullptr;
+    QDockWidget *m_runsDock = nullptr;
+    int m_liveRun = 0;          // the run the controller trains or last trained
+    int m_loadedRunId = 0;      // the loaded checkpoint's row: Continue trains on in it
+    RunList::Removed m_deleted; // the last deleted run, while its undo is offered
+    QPushButton *m_undoButton = nullptr;
+    QTimer *m_undoTimer = nullptr;
+    QAction *m_undoDelete = nullptr;
     core::PeTableComputer *m_tables = nullptr; // computes the shown PE table off the GUI thread
     RecentFiles *m_recent = nullptr;           // checkpoints saved or loaded, for File > Open Recent
 
@@ -166,7 +206,6 @@ private:
     bool m_unsaved = false;           // a run trained since the last saved checkpoint
     bool m_resetPending = false;      // Reset was pressed mid-run: it acts when the run has stopped
     core::TrainConfig m_loadedConfig; // its settings; changing any but the epochs starts afresh
-    int m_runCount = 0;
     QString m_lastDir;
     PathChooser m_choosePath; // empty: file dialogs
 };

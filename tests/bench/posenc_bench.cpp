@@ -6,7 +6,9 @@
 //                        [--config seed|wide|causal-transformer]
 //                        (training runs on a worker thread, as in the app)
 //   posenc-bench heatmap [--peers] [--repeats R]
-//   posenc-bench ui      (a d_model/max_len drag sweep, then training with every view live)
+//   posenc-bench ui      (a d_model/max_len drag sweep, then training with every view live, then
+//                         five visible runs in the loss plot while one trains)
+//   posenc-bench runs    (five real short runs side by side in one window; --hold keeps it up)
 //   posenc-bench sweep   (the drag sweep only)
 //   posenc-bench all     [--peers]
 
@@ -19,6 +21,8 @@
 #include "pe_table.h"
 #include "plot_export.h"
 #include "qcustomplot.h"
+#include "run_list.h"
+#include "runs_panel.h"
 #include "settings_panel.h"
 #include "trainer.h"
 
@@ -39,7 +43,9 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <thread>
 
 using namespace posenc;
@@ -336,31 +342,46 @@ private:
     QVector<double> m_lateness;
 };
 
-// How long each plot's replots take on the GUI thread.
+// How long each plot's replots take on the GUI thread: wall clock, and the GUI thread's own CPU
+// time (which other processes on a shared machine do not inflate).
 class ReplotTimes {
 public:
     explicit ReplotTimes(const QList<QPair<QString, QCustomPlot *>> &plots) {
         for (const auto &[name, plot] : plots) {
-            QObject::connect(plot, &QCustomPlot::beforeReplot, [this] { m_clock.restart(); });
-            QObject::connect(plot, &QCustomPlot::afterReplot,
-                             [this, name = name] { m_times[name] << m_clock.nsecsElapsed() * 1e-6; });
+            QObject::connect(plot, &QCustomPlot::beforeReplot, [this] {
+                m_clock.restart();
+                m_cpuStart = threadCpuMs();
+            });
+            QObject::connect(plot, &QCustomPlot::afterReplot, [this, name = name] {
+                m_times[name] << m_clock.nsecsElapsed() * 1e-6;
+                m_cpu[name] << threadCpuMs() - m_cpuStart;
+            });
         }
     }
-    // One line per plot: "heatmap_replot_ms p50 .. max .. (n replots)".
+    // One line per plot: "heatmap_replot_ms p50 .. max .. cpu_ms p50 .. (n replots)".
     QString report() const {
         QString text;
         for (auto it = m_times.cbegin(); it != m_times.cend(); ++it)
-            text += QStringLiteral("%1_replot_ms p50 %2 max %3 (%4 replots)\n")
+            text += QStringLiteral("%1_replot_ms p50 %2 max %3 cpu_ms p50 %4 (%5 replots)\n")
                         .arg(it.key())
                         .arg(percentile(it.value(), 0.5), 0, 'f', 1)
                         .arg(percentile(it.value(), 1.0), 0, 'f', 1)
+                        .arg(percentile(m_cpu.value(it.key()), 0.5), 0, 'f', 1)
                         .arg(it.value().size());
         return text;
     }
 
 private:
+    static double threadCpuMs() {
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+    }
+
     QElapsedTimer m_clock;
+    double m_cpuStart = 0;
     QMap<QString, QVector<double>> m_times;
+    QMap<QString, QVector<double>> m_cpu;
 };
 
 // A user drags d_model 32 -> 4096 and max_len 100 -> 5000 in `steps` steps at 60 Hz (the slider
@@ -471,6 +492,97 @@ void benchUi() {
                .arg(window.lossView()->batchPointCount())
         << Qt::endl;
 }
+// A finished run of `steps` batches for the five-runs scenario: a loss that falls with noise.
+core::RunRecord syntheticRun(const core::TrainConfig &config, core::PeKind kind, qint64 steps,
+                             int stepsPerEpoch) {
+    core::RunRecord run;
+    run.config = config;
+    run.config.encoding.kind = kind;
+    run.status = core::RunStatus::Done;
+    run.batches.reserve(int(steps));
+    const double speed = 1e-3 * (1 + int(kind));
+    for (qint64 s = 1; s <= steps; ++s) {
+        const double loss = 0.02 + 1.0 / (1.0 + speed * double(s)) * (1.0 + 0.3 * std::sin(0.7 * double(s)));
+        run.batches.append({s, loss});
+        if (s % stepsPerEpoch == 0) {
+            core::EpochStats e;
+            e.epoch = int(s / stepsPerEpoch);
+            e.step = s;
+            e.trainLoss = loss;
+            e.valLoss = loss * 1.1;
+            run.epochs.append(e);
+        }
+    }
+    run.epoch = run.epochs.size();
+    return run;
+}
+
+// Four finished runs of 20,000 steps each in the loss plot, and a fifth (the seed config, 30 epochs)
+// training live: the event loop's lateness and the loss plot's replot times.
+void benchUiFiveRuns() {
+    constexpr qint64 kSteps = 20000;
+    out << "== ui five runs (four finished runs of " << kSteps
+        << " steps in the loss plot while a fifth trains, all visible; offscreen 1600x1000)" << Qt::endl;
+    core::TrainConfig config; // the seed
+    config.epochs = 30;
+    ui::MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    window.settingsPanel()->setConfig(config);
+    const int perEpoch = (config.numSamples + config.batchSize - 1) / config.batchSize;
+    for (core::PeKind kind : {core::PeKind::Sinusoidal, core::PeKind::SinusoidalConcat, core::PeKind::Learned,
+                              core::PeKind::None})
+        window.runList()->addRecord(syntheticRun(config, kind, kSteps, perEpoch));
+    QCoreApplication::processEvents();
+    LatenessProbe probe;
+    ReplotTimes replots({{QStringLiteral("loss"), window.lossView()->plot()}});
+    QSignalSpy finished(window.controller(), &core::TrainingController::finished);
+    probe.start();
+    window.startPauseAction()->trigger();
+    finished.wait(600000);
+    probe.stop();
+    out << probe.report() << Qt::endl << replots.report();
+    out << QStringLiteral("visible runs %1, loss points %2 (live run %3)")
+               .arg(window.lossView()->runIds().size())
+               .arg(4 * kSteps + window.lossView()->batchPointCount())
+               .arg(window.lossView()->batchPointCount())
+        << Qt::endl;
+}
+// Five real runs in one window (causal-transformer on recency, d32, one encoding each), trained one
+// after another, so the earlier runs stay visible in the loss plot while the next one trains. With
+// `holdSeconds` > 0 the window stays up that long afterwards, the learned run selected (a screenshot
+// under xvfb-run: QT_QPA_PLATFORM=xcb).
+void benchRuns(int holdSeconds) {
+    out << "== runs (five real runs in one 1600x1000 window, each trained while the earlier ones stay "
+           "visible)"
+        << Qt::endl;
+    ui::MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    LatenessProbe probe;
+    ReplotTimes replots({{QStringLiteral("loss"), window.lossView()->plot()}});
+    QSignalSpy finished(window.controller(), &core::TrainingController::finished);
+    probe.start();
+    for (core::PeKind kind : {core::PeKind::Sinusoidal, core::PeKind::Learned, core::PeKind::None,
+                              core::PeKind::Rope, core::PeKind::Alibi}) {
+        core::TrainConfig c;
+        c.backbone = core::Backbone::CausalTransformer;
+        c.task = core::Task::Recency;
+        c.encoding.kind = kind;
+        c.encoding.maxLen = 200;
+        c.epochs = 12;
+        window.settingsPanel()->setConfig(c);
+        window.startPauseAction()->trigger();
+        finished.wait(600000);
+    }
+    probe.stop();
+    out << probe.report() << Qt::endl << replots.report();
+    out << QStringLiteral("runs %1 (%2 finished)").arg(window.runList()->count()).arg(finished.count())
+        << Qt::endl;
+    window.runsPanel()->selectRun(2);
+    if (holdSeconds > 0)
+        QTest::qWait(holdSeconds * 1000);
+}
 } // namespace
 
 int main(int argc, char *argv[]) {
@@ -482,7 +594,7 @@ int main(int argc, char *argv[]) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("PosEnc Studio benchmarks"));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("what"), QStringLiteral("train, heatmap, ui or all"));
+    parser.addPositionalArgument(QStringLiteral("what"), QStringLiteral("train, heatmap, ui, runs or all"));
     parser.addOption(
         {QStringLiteral("peers"), QStringLiteral("Also run the Python peers in ../shared/bench.")});
     parser.addOption({QStringLiteral("threads"),
@@ -494,6 +606,9 @@ int main(int argc, char *argv[]) {
     parser.addOption({QStringLiteral("config"),
                       QStringLiteral("train: only this config (seed, wide or causal-transformer)."),
                       QStringLiteral("name")});
+    parser.addOption({QStringLiteral("hold"),
+                      QStringLiteral("runs: keep the window up this many seconds afterwards (screenshots)."),
+                      QStringLiteral("s"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("repeats"), QStringLiteral("Repeats per figure (median)."),
                       QStringLiteral("n"), QStringLiteral("3")});
     parser.process(app);
@@ -501,8 +616,8 @@ int main(int argc, char *argv[]) {
     const bool peers = parser.isSet(QStringLiteral("peers"));
     const int threads = parser.value(QStringLiteral("threads")).toInt();
     const int repeats = std::max(1, parser.value(QStringLiteral("repeats")).toInt());
-    if (!QStringList{"train", "heatmap", "ui", "sweep", "all"}.contains(what)) {
-        fprintf(stderr, "posenc-bench: unknown benchmark \"%s\" (train, heatmap, ui, sweep or all)\n",
+    if (!QStringList{"train", "heatmap", "ui", "sweep", "runs", "all"}.contains(what)) {
+        fprintf(stderr, "posenc-bench: unknown benchmark \"%s\" (train, heatmap, ui, sweep, runs or all)\n",
                 qPrintable(what));
         return 2;
     }
@@ -513,7 +628,11 @@ int main(int argc, char *argv[]) {
         benchHeatmap(peers, repeats);
     if (what == QLatin1String("ui") || what == QLatin1String("sweep") || what == QLatin1String("all"))
         benchSweep(40);
-    if (what == QLatin1String("ui") || what == QLatin1String("all"))
+    if (what == QLatin1String("ui") || what == QLatin1String("all")) {
         benchUi();
+        benchUiFiveRuns();
+    }
+    if (what == QLatin1String("runs") || what == QLatin1String("all"))
+        benchRuns(parser.value(QStringLiteral("hold")).toInt());
     return 0;
 }

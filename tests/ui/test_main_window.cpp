@@ -11,6 +11,8 @@
 #include "heatmap_view.h"
 #include "loss_view.h"
 #include "palette.h"
+#include "run_list.h"
+#include "runs_panel.h"
 #include "settings_panel.h"
 #include "similarity_view.h"
 
@@ -18,14 +20,17 @@
 
 #include <QAction>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
@@ -33,6 +38,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -135,8 +141,17 @@ private Q_SLOTS:
     void loadGarbageCheckpoint();
     void openRecentCheckpoints();
     void shortcuts();
+    void twoRunsTwoRowsTwoColours();
+    void deleteAndUndoRestoreTheRun();
+    void liveRunCannotBeDeleted();
+    void uncheckingHidesTheRun();
+    void selectingARowShowsItsEncoding();
+    void runsDockInViewMenuAndPersists();
+    void deleteKeyInTheRunsPanel();
 
 private:
+    // Trains `count` one-epoch runs, one after another, d_model 8, 16, ...
+    void trainRuns(int count);
     MainWindow *m_window = nullptr;
     QTemporaryDir m_settingsDir;
 };
@@ -150,6 +165,12 @@ void TestMainWindow::initTestCase() {
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
     QCoreApplication::setOrganizationName(QStringLiteral("PosEnc Studio Tests"));
     QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+    // One settings folder per process: test_main_window of other worktrees, run at the same time by
+    // the same user, would otherwise clear and write the same ~/.qttest file under a test's feet.
+    static QTemporaryDir settingsDir;
+    QVERIFY(settingsDir.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
 }
 
 void TestMainWindow::init() {
@@ -418,7 +439,8 @@ void TestMainWindow::resetMidRunActsWhenStopped() {
     QVERIFY(finished.wait(30000));
     QCOMPARE(controller->state(), State::Idle);
     QCOMPARE(m_window->lossView()->batchPointCount(), 0);
-    QVERIFY(!m_window->lossView()->hasPreviousRun());
+    QCOMPARE(m_window->lossView()->runIds(), QVector<int>());
+    QCOMPARE(m_window->runList()->count(), 0);
     QVERIFY(m_window->statusText().contains(QStringLiteral("Reset: the loss plot is empty")));
 }
 
@@ -446,20 +468,24 @@ void TestMainWindow::stopKeepsHistoryAndResetClears() {
     QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Start"));
     QVERIFY(!m_window->stopAction()->isEnabled());
 
-    // Start again: a new run, the stopped one kept dimmed behind it.
+    // Start again: a new run beside the stopped one, which keeps its row and its lines.
     child<QSpinBox>(m_window->settingsPanel(), QStringLiteral("epochs"))->setValue(1);
     m_window->startPauseAction()->trigger();
     QVERIFY(finishedSpy.wait(60000));
-    QVERIFY(loss->hasPreviousRun());
-    QCOMPARE(loss->previousBatchPointCount(), kept);
+    ui::RunList *runs = m_window->runList();
+    QCOMPARE(runs->ids(), (QVector<int>{1, 2}));
+    QCOMPARE(runs->record(1)->status, core::RunStatus::Stopped);
+    QCOMPARE(runs->record(2)->status, core::RunStatus::Done);
+    QCOMPARE(loss->runIds(), (QVector<int>{1, 2}));
+    QCOMPARE(loss->batchPointCount(1), kept);
+    QCOMPARE(loss->currentRun(), 2);
     QCOMPARE(loss->batchPointCount(), kStepsPerEpoch);
     QCOMPARE(loss->batchHistory().first().step, qint64(1));
-    QVERIFY(loss->runLabel().startsWith(QStringLiteral("run 2")));
 
     // Reset clears both runs.
     m_window->resetAction()->trigger();
-    QVERIFY(!loss->hasPreviousRun());
-    QCOMPARE(loss->previousBatchPointCount(), 0);
+    QCOMPARE(runs->count(), 0);
+    QCOMPARE(loss->runIds(), QVector<int>());
     QCOMPARE(loss->batchPointCount(), 0);
     QCOMPARE(loss->epochPointCount(), 0);
     QCOMPARE(loss->validationPointCount(), 0);
@@ -940,6 +966,8 @@ void TestMainWindow::learnedTableIsShownAndExportedAsTrained() {
     QVERIFY(finishedSpy.wait(60000));
     const core::PeTable trained = m_window->controller()->currentPeTable();
     QVERIFY(trained.at(0, 0) != initial.at(0, 0)); // position 0 was trained
+    // The run's row keeps its table as trained.
+    QCOMPARE(m_window->runList()->recordAt(0)->table.values, trained.values);
 
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -1009,7 +1037,12 @@ void TestMainWindow::checkpointThroughWindow() {
     QCOMPARE(fresh.lossView()->epochPointCount(), 1);
     QCOMPARE(fresh.lossView()->batchPointCount(), kStepsPerEpoch);
     QCOMPARE(fresh.lossView()->batchHistory().first().step, qint64(2 * kStepsPerEpoch + 1));
-    QVERIFY(fresh.lossView()->runLabel().contains(QStringLiteral("from epoch 2")));
+    // The loaded checkpoint is a row, and the continued run trains on in it.
+    QCOMPARE(fresh.runList()->count(), 1);
+    QCOMPARE(fresh.runList()->recordAt(0)->epoch, 3);
+    QCOMPARE(fresh.runList()->recordAt(0)->status, core::RunStatus::Done);
+    QCOMPARE(fresh.runList()->recordAt(0)->checkpoint, path);
+    QCOMPARE(fresh.lossView()->currentRun(), fresh.runList()->recordAt(0)->id);
     QCOMPARE(plain(fresh.startPauseAction()), QStringLiteral("Start"));
 }
 
@@ -1138,6 +1171,205 @@ void TestMainWindow::shortcuts() {
 
     // The tooltip follows the action's meaning: Start, then Pause while running.
     QVERIFY(startPause->toolTip().startsWith(QStringLiteral("Start training")));
+}
+
+void TestMainWindow::trainRuns(int count) {
+    QSignalSpy finished(m_window->controller(), &core::TrainingController::finished);
+    for (int i = 0; i < count; ++i) {
+        core::TrainConfig c = smallConfig(1);
+        c.encoding.dModel = 8 << i;
+        m_window->settingsPanel()->setConfig(c);
+        m_window->startPauseAction()->trigger();
+        QVERIFY(finished.wait(60000));
+    }
+    QCOMPARE(finished.count(), count);
+}
+
+void TestMainWindow::twoRunsTwoRowsTwoColours() {
+    trainRuns(2);
+    if (QTest::currentTestFailed())
+        return;
+    ui::RunList *runs = m_window->runList();
+    QCOMPARE(runs->rowCount(), 2);
+    QCOMPARE(runs->ids(), (QVector<int>{1, 2}));
+    for (int row = 0; row < 2; ++row) {
+        const core::RunRecord *run = runs->recordAt(row);
+        QCOMPARE(run->status, core::RunStatus::Done);
+        QCOMPARE(run->epoch, 1);
+        QCOMPARE(run->batches.size(), kStepsPerEpoch);
+        QCOMPARE(runs->data(runs->index(row, ui::RunList::StatusColumn)).toString(), QStringLiteral("done"));
+        QCOMPARE(runs->data(runs->index(row, ui::RunList::TrainLossColumn)).toString(),
+                 QString::number(run->epochs.last().trainLoss, 'g', 4));
+        QVERIFY(run->samplesPerSec > 0);
+        QVERIFY(!run->probe.isEmpty());
+    }
+    QVERIFY(runs->recordAt(0)->name().contains(QStringLiteral("d8")));
+    QVERIFY(runs->recordAt(1)->name().contains(QStringLiteral("d16")));
+    QCOMPARE(m_window->runsPanel()->table()->model(), runs);
+
+    // Two sets of graphs in the loss plot, each in its run's colour.
+    ui::LossView *loss = m_window->lossView();
+    QCOMPARE(loss->runIds(), (QVector<int>{1, 2}));
+    QVERIFY(ui::runColor(0) != ui::runColor(1));
+    for (int id : {1, 2}) {
+        const ui::LossView::Graphs g = loss->graphsOf(id);
+        QCOMPARE(g.smooth->pen().color(), ui::runColor(id - 1));
+        QCOMPARE(g.raw->pen().color().rgb(), ui::runColor(id - 1).rgb());
+        QCOMPARE(g.val->scatterStyle().pen().color(), ui::runColor(id - 1));
+        QCOMPARE(g.raw->dataCount(), kStepsPerEpoch);
+        QCOMPARE(g.train->dataCount(), 1);
+    }
+    QVERIFY(loss->legendNames().at(0).startsWith(QStringLiteral("run 1 \u00b7 ")));
+    QVERIFY(loss->legendNames().at(1).startsWith(QStringLiteral("run 2 \u00b7 ")));
+    // Both probes in the extrapolation view, and both runs in "similarity vs offset".
+    QCOMPARE(m_window->extrapolationView()->runIds(), (QVector<int>{1, 2}));
+    QVERIFY(!m_window->similarityView()->runCurve(1).isEmpty());
+    QVERIFY(!m_window->similarityView()->runCurve(2).isEmpty());
+    // The hover names both runs.
+    const QString hover = loss->hoverText(10);
+    QVERIFY2(hover.contains(QStringLiteral("run 1 \u00b7 ")) &&
+                 hover.contains(QStringLiteral("run 2 \u00b7 ")),
+             qPrintable(hover));
+}
+
+void TestMainWindow::deleteAndUndoRestoreTheRun() {
+    trainRuns(3);
+    if (QTest::currentTestFailed())
+        return;
+    ui::RunList *runs = m_window->runList();
+    ui::LossView *loss = m_window->lossView();
+    const QVector<double> smooth = loss->smoothedHistory(2);
+    ui::RunsPanel *panel = m_window->runsPanel();
+    panel->selectRun(2);
+    QCOMPARE(panel->currentRunId(), 2);
+    panel->deleteAction()->trigger(); // the Delete key and the context menu's entry
+    QCOMPARE(runs->ids(), (QVector<int>{1, 3}));
+    QCOMPARE(loss->runIds(), (QVector<int>{1, 3}));
+    QCOMPARE(m_window->extrapolationView()->runIds(), (QVector<int>{1, 3}));
+    QVERIFY(m_window->similarityView()->runCurve(2).isEmpty());
+    QVERIFY2(m_window->statusText().contains(QStringLiteral("Deleted run 2")),
+             qPrintable(m_window->statusText()));
+    auto *undo = m_window->findChild<QPushButton *>(QStringLiteral("undoDelete"));
+    QVERIFY(undo && !undo->isHidden());
+    QVERIFY(m_window->undoDeleteAction()->isEnabled());
+    QCOMPARE(m_window->undoDeleteAction()->shortcut(), QKeySequence(QKeySequence::Undo));
+
+    undo->click();
+    QCOMPARE(runs->ids(), (QVector<int>{1, 2, 3})); // back at its row
+    QCOMPARE(runs->record(2)->batches.size(), kStepsPerEpoch);
+    QCOMPARE(loss->runIds(), (QVector<int>{1, 2, 3}));
+    QCOMPARE(loss->batchPointCount(2), kStepsPerEpoch);
+    QCOMPARE(loss->epochPointCount(2), 1);
+    QCOMPARE(loss->smoothedHistory(2), smooth);
+    QCOMPARE(loss->graphsOf(2).smooth->pen().color(), ui::runColor(1));
+    QCOMPARE(m_window->extrapolationView()->runIds().size(), 3);
+    QVERIFY(!m_window->similarityView()->runCurve(2).isEmpty());
+    QVERIFY(undo->isHidden());
+    QVERIFY(!m_window->undoDeleteAction()->isEnabled());
+    QVERIFY(!m_window->undoDeleteRun()); // one undo per delete
+
+    // Ctrl+Z (the action) undoes too.
+    QCOMPARE(m_window->deleteRun(3), QString());
+    QCOMPARE(runs->count(), 2);
+    m_window->undoDeleteAction()->trigger();
+    QCOMPARE(runs->ids(), (QVector<int>{1, 2, 3}));
+}
+
+void TestMainWindow::liveRunCannotBeDeleted() {
+    m_window->settingsPanel()->setConfig(smallConfig(1000));
+    m_window->startPauseAction()->trigger();
+    QTRY_VERIFY(m_window->lossView()->batchPointCount() > 0);
+    const int live = m_window->liveRunId();
+    QCOMPARE(m_window->runList()->record(live)->status, core::RunStatus::Training);
+    const QString why = m_window->deleteRun(live);
+    QVERIFY2(why.contains(QStringLiteral("training")), qPrintable(why));
+    QVERIFY(m_window->statusText().contains(QStringLiteral("stop it before deleting it")));
+    QCOMPARE(m_window->runList()->count(), 1);
+    m_window->startPauseAction()->trigger();
+    QTRY_COMPARE(m_window->runList()->record(live)->status, core::RunStatus::Paused);
+    m_window->stopAction()->trigger();
+    QTRY_COMPARE(m_window->runList()->record(live)->status, core::RunStatus::Stopped);
+    QCOMPARE(m_window->deleteRun(live), QString());
+    QCOMPARE(m_window->runList()->count(), 0);
+}
+
+void TestMainWindow::uncheckingHidesTheRun() {
+    trainRuns(2);
+    if (QTest::currentTestFailed())
+        return;
+    ui::RunList *runs = m_window->runList();
+    ui::LossView *loss = m_window->lossView();
+    ui::ExtrapolationView *extrapolation = m_window->extrapolationView();
+    QVERIFY(loss->isRunVisible(1) && extrapolation->isRunVisible(1));
+    // The row's checkbox, as a click on it sets it.
+    QVERIFY(runs->setData(runs->index(0, ui::RunList::NameColumn), Qt::Unchecked, Qt::CheckStateRole));
+    QVERIFY(!loss->isRunVisible(1));
+    QVERIFY(!loss->graphsOf(1).raw->visible());
+    QVERIFY(!extrapolation->isRunVisible(1));
+    QVERIFY(loss->isRunVisible(2) && extrapolation->isRunVisible(2));
+    QVERIFY(!loss->hoverText(10).contains(QStringLiteral("run 1 \u00b7 ")));
+    QVERIFY(loss->hoverText(10).contains(QStringLiteral("run 2 \u00b7 ")));
+    QCOMPARE(loss->legendNames().size(), 3); // run 2 and the two marker keys
+    runs->setVisible(1, true);
+    QVERIFY(loss->isRunVisible(1) && extrapolation->isRunVisible(1));
+}
+
+void TestMainWindow::selectingARowShowsItsEncoding() {
+    trainRuns(2); // d_model 8, then 16
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_COMPARE(m_window->heatmapView()->dimensions(), 16);
+    m_window->runsPanel()->selectRun(1);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 8);
+    QCOMPARE(m_window->lossView()->currentRun(), 1);
+    QVERIFY2(m_window->statusText().contains(QStringLiteral("Showing run 1")),
+             qPrintable(m_window->statusText()));
+    QVERIFY(m_window->statusText().contains(QStringLiteral("probe loss by length 20: ")));
+    m_window->runsPanel()->selectRun(2);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 16);
+}
+
+void TestMainWindow::runsDockInViewMenuAndPersists() {
+    QDockWidget *dock = m_window->runsDock();
+    QCOMPARE(dock->windowTitle(), QStringLiteral("Runs"));
+    QCOMPARE(dock->objectName(), QStringLiteral("runsDock"));
+    QCOMPARE(m_window->dockWidgetArea(dock), Qt::BottomDockWidgetArea);
+    QAction *toggle = dock->toggleViewAction();
+    bool inViewMenu = false;
+    for (QAction *menu : m_window->menuBar()->actions())
+        if (plain(menu) == QStringLiteral("View"))
+            inViewMenu = menu->menu()->actions().contains(toggle);
+    QVERIFY(inViewMenu);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    QVERIFY(dock->isVisible());
+    toggle->trigger();
+    QVERIFY(!dock->isVisible());
+    QVERIFY(m_window->close()); // closeEvent saves the dock state
+    delete m_window;
+    m_window = new MainWindow;
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    QVERIFY(!m_window->runsDock()->isVisible());
+    m_window->runsDock()->toggleViewAction()->trigger();
+    QVERIFY(m_window->runsDock()->isVisible());
+}
+
+void TestMainWindow::deleteKeyInTheRunsPanel() {
+    trainRuns(2);
+    if (QTest::currentTestFailed())
+        return;
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    QTableView *table = m_window->runsPanel()->table();
+    m_window->runsPanel()->selectRun(1);
+    table->setFocus();
+    QTRY_VERIFY(table->hasFocus());
+    QTest::keyClick(table, Qt::Key_Delete);
+    QCOMPARE(m_window->runList()->ids(), QVector<int>{2});
+    QTest::keyClick(table, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(m_window->runList()->ids(), (QVector<int>{1, 2}));
+    QCOMPARE(m_window->lossView()->runIds(), (QVector<int>{1, 2}));
 }
 
 QTEST_MAIN(TestMainWindow)
