@@ -63,9 +63,10 @@ void addCliOptions(QCommandLineParser &parser) {
                       QStringLiteral("file")});
     parser.addOption(
         {QStringLiteral("compare"),
-         QStringLiteral("Headless: train one run per encoding in <kinds> (comma-separated), same "
-                        "seed, data and probes; print a table, write compare.csv, session.json, "
-                        "extrapolation.png and a folder per run."),
+         QStringLiteral(
+             "Headless: train one run per encoding in <kinds> (comma-separated), same "
+             "seed, data and probes; print a table, write compare.csv, session.json, compare_loss.png, "
+             "extrapolation.png and a folder per run."),
          QStringLiteral("kinds")});
     parser.addOption({QStringLiteral("backbones"),
                       QStringLiteral("Headless: with --compare (or alone), the backbones to compare, e.g. "

@@ -4,6 +4,7 @@
 #include "extrapolation_view.h"
 #include "file_util.h"
 #include "headless_run.h"
+#include "loss_view.h"
 #include "palette.h"
 #include "plot_export.h"
 #include "session.h"
@@ -143,6 +144,16 @@ QString writeComparisonPlot(const QVector<core::RunRecord> &records, const QStri
     return exportPlot(view.plot(), path, kComparePlotWidth, kComparePlotHeight);
 }
 
+QString writeComparisonLossPlot(const QVector<core::RunRecord> &records, const QString &path) {
+    LossView view;
+    view.resize(kComparePlotWidth, kComparePlotHeight);
+    for (const core::RunRecord &r : records) {
+        view.addRun(r.id, r.name(), runColor(r.id - 1));
+        view.setRunHistory(r.id, r.batches, r.epochs);
+    }
+    return exportPlot(view.plot(), path, kComparePlotWidth, kComparePlotHeight);
+}
+
 QString writeComparisonCsv(const QVector<ComparisonRow> &rows, const QVector<int> &lengths,
                            const QString &path) {
     QByteArray text = "backbone,pe,task,status,train_loss,val_loss";
@@ -179,6 +190,8 @@ QString writeComparisonFiles(const QVector<ComparisonRow> &rows, const QVector<i
         error = core::saveSession(outDir, records);
     if (error.isEmpty())
         error = writeComparisonPlot(records, dir.filePath(QStringLiteral("extrapolation.png")));
+    if (error.isEmpty())
+        error = writeComparisonLossPlot(records, dir.filePath(QStringLiteral("compare_loss.png")));
     return error;
 }
 } // namespace

@@ -43,6 +43,8 @@ QVector<core::RunRecord> comparisonRecords(const QVector<ComparisonRow> &rows);
 // Draws every record's probe in its run colour (ExtrapolationView, offscreen) and writes it to `path`
 // at kComparePlotWidth x kComparePlotHeight. Empty string or the reason.
 QString writeComparisonPlot(const QVector<core::RunRecord> &records, const QString &path);
+// Draws every record's batch and epoch losses in its run colour (LossView, offscreen), the same way.
+QString writeComparisonLossPlot(const QVector<core::RunRecord> &records, const QString &path);
 
 // Writes compare.csv: backbone,pe,task,status,train_loss,val_loss,probe_<L>...,seconds,note.
 QString writeComparisonCsv(const QVector<ComparisonRow> &rows, const QVector<int> &lengths,

@@ -3,6 +3,7 @@
 // on stderr naming the option, nothing written), --resume, --help and --version.
 
 #include "../core/tiny_tmpfs.h"
+#include "palette.h"
 #include "pe_table.h"
 #include "session.h"
 #include "test_support.h"
@@ -377,6 +378,24 @@ void TestHeadlessRun::compareWritesSessionAndPlot() {
     QCOMPARE(runs[1].table.cols, 32);
     const QImage plot(QDir(out).filePath(QStringLiteral("extrapolation.png")));
     QCOMPARE(plot.size(), QSize(1200, 700));
+    // compare_loss.png: every run's losses in its own colour.
+    const QImage loss(QDir(out).filePath(QStringLiteral("compare_loss.png")));
+    QCOMPARE(loss.size(), QSize(1200, 700));
+    for (int i = 0; i < runs.size(); ++i) {
+        const QColor colour = posenc::ui::runColor(runs[i].id - 1);
+        int pixels = 0;
+        for (int y = 0; y < loss.height(); ++y)
+            for (int x = 0; x < loss.width(); ++x) {
+                const QColor c = loss.pixelColor(x, y);
+                pixels += qAbs(c.red() - colour.red()) + qAbs(c.green() - colour.green()) +
+                                      qAbs(c.blue() - colour.blue()) <=
+                                  12
+                              ? 1
+                              : 0;
+            }
+        QVERIFY2(pixels > 100,
+                 qPrintable(QStringLiteral("run %1 has %2 pixels of its colour").arg(i).arg(pixels)));
+    }
 }
 
 void TestHeadlessRun::resumeContinues() {
