@@ -34,6 +34,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QToolBar>
 
@@ -164,7 +165,11 @@ void MainWindow::connectController() {
                     m_heatmap->resetColorRange(); // a fresh run's learned range starts again
                 // A continued checkpoint trains on in its row (its curve goes on); anything else is a new
                 // row.
-                if (startEpoch > 0 && m_runs->record(m_loadedRunId)) {
+                if (const int queued = std::exchange(m_nextQueuedId, 0); queued && m_runs->record(queued)) {
+                    m_liveRun = queued;
+                    m_runs->setStatus(m_liveRun, core::RunStatus::Training);
+                    m_loss->setCurrentRun(m_liveRun);
+                } else if (startEpoch > 0 && m_runs->record(m_loadedRunId)) {
                     m_liveRun = m_loadedRunId;
                     m_runs->setStatus(m_liveRun, core::RunStatus::Training);
                     m_loss->setCurrentRun(m_liveRun);
@@ -191,7 +196,8 @@ void MainWindow::connectController() {
     connect(m_controller, &core::TrainingController::progress, this, &MainWindow::onProgress);
     connect(m_controller, &core::TrainingController::learnedTable, this, [this](const core::PeTable &table) {
         m_tables->cancel(); // the run's table is newer than any asked for before
-        showTable(table, m_settings->config().encoding);
+        const core::RunRecord *run = m_runs->record(m_liveRun); // a queued run's kind may differ
+        showTable(table, run ? run->config.encoding : m_settings->config().encoding);
         m_runs->setTable(m_liveRun, table);
     });
     connect(m_controller, &core::TrainingController::probed, this,
@@ -209,9 +215,12 @@ void MainWindow::createActions() {
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     createTrainingMenu(training);
+    QAction *compare = createCompareAction(training);
     QAction *exportHeatmap = createExportActions(file);
     file->addSeparator();
     createCheckpointActions(file);
+    file->addSeparator();
+    createSessionActions(file);
     file->addSeparator();
     QAction *quit = addMenuAction(file, tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q),
                                   tr("Stop any run and quit"), [this] { close(); });
@@ -225,6 +234,7 @@ void MainWindow::createActions() {
     bar->addAction(m_startPause);
     bar->addAction(m_stop);
     bar->addAction(m_reset);
+    bar->addAction(compare);
     bar->addSeparator();
     bar->addAction(exportHeatmap);
 }
@@ -488,6 +498,7 @@ void MainWindow::closeEvent(QCloseEvent *event) {
         return;
     }
     saveSettings();
+    dropQueue(); // so that no queued run starts while the window closes
     // The controller joins the worker when destroyed; stopping first makes that one batch.
     m_controller->stop();
     event->accept();
@@ -537,11 +548,13 @@ void MainWindow::resetRun() {
     if (m_controller->isLive()) {
         // Reset acts on finished(), once the batch in flight is done: nothing waits here.
         m_resetPending = true;
+        dropQueue(); // before the stop, so that it does not ask about the queue
         m_controller->stop();
         statusBar()->showMessage(tr("Stopping, then resetting…"));
         return;
     }
     dropUndo();
+    dropQueue();
     m_runs->clear(); // the views follow, run by run
     m_loss->clear();
     m_extrapolation->clear();
@@ -669,6 +682,8 @@ void MainWindow::onFinished(const core::TrainResult &result) {
     if (const core::RunRecord *run = m_runs->record(m_liveRun);
         run && run->config.encoding.kind == core::PeKind::Learned)
         m_runs->setTable(m_liveRun, m_controller->currentPeTable()); // the table as trained
+    if (result.outcome != core::Outcome::Failed)
+        keepRunCheckpoint(m_liveRun);
     if (std::exchange(m_resetPending, false)) {
         resetRun();
         return;
@@ -829,6 +844,9 @@ QString MainWindow::loadCheckpoint(const QString &path) {
     run.status = epochs < config.epochs ? core::RunStatus::Stopped : core::RunStatus::Done;
     run.epoch = epochs;
     run.checkpoint = path;
+    const core::RunHistory history = m_controller->history(); // its old curve, to continue from
+    run.batches = history.batches;
+    run.epochs = history.epochs;
     if (config.encoding.kind == core::PeKind::Learned)
         run.table = m_controller->currentPeTable();
     m_loadedRunId = m_runs->addRecord(run);

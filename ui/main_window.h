@@ -9,6 +9,7 @@
 #include "pe_table.h"
 #include "pe_table_computer.h"
 #include "run_list.h"
+#include "run_queue.h"
 #include "training_controller.h"
 #include "training_types.h"
 
@@ -16,6 +17,7 @@
 #include <QMainWindow>
 
 #include <functional>
+#include <memory>
 
 class QAction;
 class QCustomPlot;
@@ -26,6 +28,7 @@ class QProgressBar;
 class QPushButton;
 class QSplitter;
 class QTabWidget;
+class QTemporaryDir;
 class QTimer;
 
 namespace posenc::ui {
@@ -91,6 +94,13 @@ public:
     QString exportStateDict(const QString &path);
     QString exportPeCsv(const QString &path);
     QString exportLossCsv(const QString &path);
+    // Sessions: every run (settings, status, losses, probe, checkpoint) in one folder, and back. Opening
+    // replaces the current runs; a damaged or newer session changes nothing. Empty string or the reason.
+    QString saveSession(const QString &folder);
+    QString openSession(const QString &path); // the folder or its session.json
+    // Compare…: one queued row per config, trained one after another (the dialog calls this).
+    void queueComparison(const QVector<core::TrainConfig> &configs);
+    core::RunQueue *runQueue() const { return m_queue; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -102,6 +112,15 @@ private:
     // The constructor's steps: the settings dock, the views (tabs over the loss plot), and the
     // connections from the settings and from the training controller.
     void createSettingsDock();
+    // The lab workflow (main_window_session.cpp): Compare… and its queue, a kept checkpoint per finished
+    // run, and the session actions.
+    QAction *createCompareAction(QMenu *training);
+    void connectQueue();
+    // After a Stop with queued runs left: drop them or train them.
+    void askDropQueue(int pending);
+    void dropQueue();
+    void keepRunCheckpoint(int id);
+    void createSessionActions(QMenu *file);
     // The Runs dock over m_runs, and the views following the runs (colour, visibility, data).
     void createRunsDock();
     void connectRuns();
@@ -192,6 +211,11 @@ private:
     QAction *m_undoDelete = nullptr;
     core::PeTableComputer *m_tables = nullptr; // computes the shown PE table off the GUI thread
     RecentFiles *m_recent = nullptr;           // checkpoints saved or loaded, for File > Open Recent
+    RecentFiles *m_recentSessions = nullptr;   // sessions saved or opened
+    core::RunQueue *m_queue = nullptr;         // Compare…'s runs, one after another
+    QVector<int> m_queuedIds;                  // their rows, in queue order
+    int m_nextQueuedId = 0;                    // the queued row the next runStarted trains in
+    std::unique_ptr<QTemporaryDir> m_runFiles; // each finished run's checkpoint, until saved in a session
 
     QAction *m_startPause = nullptr;
     QAction *m_stop = nullptr;

@@ -8,8 +8,9 @@
 
 namespace posenc::ui {
 
-RecentFiles::RecentFiles(const QString &key, QMenu *parent) : QObject(parent), m_key(key) {
-    m_menu = parent->addMenu(tr("Open &Recent"));
+RecentFiles::RecentFiles(const QString &key, QMenu *parent, const QString &title)
+    : QObject(parent), m_key(key) {
+    m_menu = parent->addMenu(title);
     m_menu->setObjectName(QStringLiteral("recentMenu"));
     m_menu->setToolTipsVisible(true);
     for (const QString &path : QSettings().value(m_key).toStringList())

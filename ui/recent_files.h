@@ -14,8 +14,8 @@ class RecentFiles : public QObject {
 public:
     static constexpr int kMaxEntries = 8;
 
-    // Reads the list from QSettings under `key`; the menu is `menu`'s submenu "Open Recent".
-    RecentFiles(const QString &key, QMenu *parent);
+    // Reads the list from QSettings under `key`; the menu is `parent`'s submenu `title`.
+    RecentFiles(const QString &key, QMenu *parent, const QString &title = tr("Open &Recent"));
 
     // The submenu (objectName "recentMenu"), one action per file and "Clear list".
     QMenu *menu() const { return m_menu; }

@@ -6,6 +6,7 @@
 #include "main_window.h"
 #include "test_support.h"
 
+#include "compare_plan.h"
 #include "curves_view.h"
 #include "extrapolation_view.h"
 #include "heatmap_view.h"
@@ -13,6 +14,7 @@
 #include "palette.h"
 #include "run_list.h"
 #include "runs_panel.h"
+#include "session.h"
 #include "settings_panel.h"
 #include "similarity_view.h"
 
@@ -148,6 +150,10 @@ private Q_SLOTS:
     void selectingARowShowsItsEncoding();
     void runsDockInViewMenuAndPersists();
     void deleteKeyInTheRunsPanel();
+    void compareQueuesRunsAndTheSessionReopensEqual();
+    void damagedOrNewerSessionChangesNothing_data();
+    void damagedOrNewerSessionChangesNothing();
+    void loadedCheckpointBringsItsLossHistory();
 
 private:
     // Trains `count` one-epoch runs, one after another, d_model 8, 16, ...
@@ -165,12 +171,7 @@ void TestMainWindow::initTestCase() {
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
     QCoreApplication::setOrganizationName(QStringLiteral("PosEnc Studio Tests"));
     QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
-    // One settings folder per process: test_main_window of other worktrees, run at the same time by
-    // the same user, would otherwise clear and write the same ~/.qttest file under a test's feet.
-    static QTemporaryDir settingsDir;
-    QVERIFY(settingsDir.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
 }
 
 void TestMainWindow::init() {
@@ -1034,14 +1035,18 @@ void TestMainWindow::checkpointThroughWindow() {
     const auto result = freshFinished.at(0).at(0).value<core::TrainResult>();
     QCOMPARE(result.outcome, core::Outcome::Completed);
     QCOMPARE(result.epochsDone, 3);
-    QCOMPARE(fresh.lossView()->epochPointCount(), 1);
-    QCOMPARE(fresh.lossView()->batchPointCount(), kStepsPerEpoch);
-    QCOMPARE(fresh.lossView()->batchHistory().first().step, qint64(2 * kStepsPerEpoch + 1));
+    // The checkpoint brought its history: the curve goes on from the saved two epochs with no gap.
+    QCOMPARE(fresh.lossView()->epochPointCount(), 3);
+    QCOMPARE(fresh.lossView()->batchPointCount(), 3 * kStepsPerEpoch);
+    QCOMPARE(fresh.lossView()->batchHistory().first().step, qint64(1));
+    QCOMPARE(fresh.lossView()->batchHistory().at(2 * kStepsPerEpoch).step, qint64(2 * kStepsPerEpoch + 1));
     // The loaded checkpoint is a row, and the continued run trains on in it.
     QCOMPARE(fresh.runList()->count(), 1);
     QCOMPARE(fresh.runList()->recordAt(0)->epoch, 3);
     QCOMPARE(fresh.runList()->recordAt(0)->status, core::RunStatus::Done);
-    QCOMPARE(fresh.runList()->recordAt(0)->checkpoint, path);
+    // Its checkpoint is now the continued run's, kept for a session (not the file it was loaded from).
+    QVERIFY(fresh.runList()->recordAt(0)->checkpoint != path);
+    QVERIFY(QFileInfo(fresh.runList()->recordAt(0)->checkpoint).size() > 0);
     QCOMPARE(fresh.lossView()->currentRun(), fresh.runList()->recordAt(0)->id);
     QCOMPARE(plain(fresh.startPauseAction()), QStringLiteral("Start"));
 }
@@ -1373,4 +1378,114 @@ void TestMainWindow::deleteKeyInTheRunsPanel() {
 }
 
 QTEST_MAIN(TestMainWindow)
+// Compare… of three encodings: three queued rows that train one after another, three probe curves, and
+// a session that saves them all and reopens, in another window, with every value equal.
+void TestMainWindow::compareQueuesRunsAndTheSessionReopensEqual() {
+    const core::TrainConfig base = smallConfig(1);
+    m_window->settingsPanel()->setConfig(base);
+    const core::ComparePlan plan = core::planComparison(
+        base, {core::PeKind::Sinusoidal, core::PeKind::Learned, core::PeKind::None}, {core::Backbone::Lstm});
+    QCOMPARE(plan.configs.size(), 3);
+    QSignalSpy done(m_window->runQueue(), &core::RunQueue::queueFinished);
+    m_window->queueComparison(plan.configs);
+    ui::RunList *runs = m_window->runList();
+    QCOMPARE(runs->rowCount(), 3);
+    QCOMPARE(runs->recordAt(2)->status, core::RunStatus::Queued);
+    QVERIFY(done.wait(120000));
+    QCOMPARE(runs->ids(), (QVector<int>{1, 2, 3}));
+    for (int row = 0; row < 3; ++row) {
+        const core::RunRecord *run = runs->recordAt(row);
+        QCOMPARE(run->config.encoding.kind, plan.configs[row].encoding.kind); // each in its queued row
+        QCOMPARE(run->status, core::RunStatus::Done);
+        QCOMPARE(run->batches.size(), kStepsPerEpoch);
+        QVERIFY(run->probe.points.size() >= 2); // 20 and 40; 80 and 160 lie beyond max_len 64 for the tables
+        QVERIFY(QFileInfo::exists(run->checkpoint));
+    }
+    QCOMPARE(m_window->extrapolationView()->runIds(), (QVector<int>{1, 2, 3}));
+    QCOMPARE(m_window->lossView()->runIds(), (QVector<int>{1, 2, 3}));
+
+    QTemporaryDir dir;
+    const QString folder = QDir(dir.path()).filePath(QStringLiteral("my session"));
+    QCOMPARE(m_window->saveSession(folder), QString());
+    QVector<core::RunRecord> saved;
+    QCOMPARE(core::loadSession(folder, &saved), QString());
+    QCOMPARE(saved.size(), 3);
+
+    MainWindow other;
+    QCOMPARE(other.openSession(QDir(folder).filePath(QStringLiteral("session.json"))), QString());
+    ui::RunList *reopened = other.runList();
+    QCOMPARE(reopened->ids(), (QVector<int>{1, 2, 3}));
+    for (int id = 1; id <= 3; ++id) {
+        const core::RunRecord *a = runs->record(id);
+        const core::RunRecord *b = reopened->record(id);
+        QCOMPARE(b->name(), a->name());
+        QCOMPARE(b->status, a->status);
+        QCOMPARE(b->epoch, a->epoch);
+        QCOMPARE(b->epochs.size(), a->epochs.size());
+        QCOMPARE(b->epochs.last().trainLoss, a->epochs.last().trainLoss); // exactly
+        QCOMPARE(b->epochs.last().valLoss, a->epochs.last().valLoss);
+        QCOMPARE(b->batches.size(), a->batches.size());
+        QCOMPARE(b->batches.last().loss, a->batches.last().loss);
+        QCOMPARE(b->probe.points.size(), a->probe.points.size());
+        for (int i = 0; i < a->probe.points.size(); ++i)
+            QCOMPARE(b->probe.points[i].loss, a->probe.points[i].loss);
+        QCOMPARE(other.lossView()->graphsOf(id).smooth->pen().color(), ui::runColor(id - 1));
+        QCOMPARE(other.lossView()->batchPointCount(id), kStepsPerEpoch);
+    }
+    QCOMPARE(reopened->record(2)->table.rows, base.encoding.maxLen); // the learned run's trained table
+    QCOMPARE(reopened->record(2)->table.values, runs->record(2)->table.values);
+    QCOMPARE(other.extrapolationView()->runIds(), (QVector<int>{1, 2, 3}));
+}
+
+void TestMainWindow::damagedOrNewerSessionChangesNothing_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("not JSON") << QByteArray("{\"format\": \"posenc-studio-session\", \"vers")
+                              << QStringLiteral("session.json");
+    QTest::newRow("newer") << QByteArray(R"({"format":"posenc-studio-session","version":99,"runs":[]})")
+                           << QStringLiteral("newer PosEnc Studio (format version 99");
+}
+
+void TestMainWindow::damagedOrNewerSessionChangesNothing() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, message);
+    trainRuns(1);
+    if (QTest::currentTestFailed())
+        return;
+    const double loss = m_window->runList()->record(1)->epochs.last().trainLoss;
+    QTemporaryDir dir;
+    QVERIFY(posenc::testing::writeBytes(QDir(dir.path()).filePath(QStringLiteral("session.json")), json));
+    const QString error = m_window->openSession(dir.path());
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QCOMPARE(m_window->runList()->ids(), (QVector<int>{1})); // the current session is untouched
+    QCOMPARE(m_window->runList()->record(1)->epochs.last().trainLoss, loss);
+    QCOMPARE(m_window->lossView()->batchPointCount(1), kStepsPerEpoch);
+}
+
+// A checkpoint brings its loss history: the loaded row draws the old curve, and continuing draws on.
+void TestMainWindow::loadedCheckpointBringsItsLossHistory() {
+    trainRuns(1);
+    if (QTest::currentTestFailed())
+        return;
+    QTemporaryDir dir;
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("checkpoint.pt"));
+    QCOMPARE(m_window->saveCheckpoint(path), QString());
+    const QVector<core::BatchLoss> before = m_window->runList()->record(1)->batches;
+
+    MainWindow other;
+    QCOMPARE(other.loadCheckpoint(path), QString());
+    const int id = other.runList()->ids().last();
+    QCOMPARE(other.runList()->record(id)->batches.size(), before.size());
+    QCOMPARE(other.runList()->record(id)->batches.last().loss, before.last().loss);
+    QCOMPARE(other.lossView()->batchPointCount(id), kStepsPerEpoch);
+    child<QSpinBox>(other.settingsPanel(), QStringLiteral("epochs"))->setValue(2);
+    QSignalSpy finished(other.controller(), &core::TrainingController::finished);
+    other.startPauseAction()->trigger();
+    QVERIFY(finished.wait(60000));
+    const QVector<core::BatchLoss> after = other.runList()->record(id)->batches;
+    QCOMPARE(after.size(), 2 * kStepsPerEpoch); // one curve, no gap
+    for (int i = 0; i < after.size(); ++i)
+        QCOMPARE(after[i].step, qint64(i + 1));
+}
+
 #include "test_main_window.moc"
