@@ -40,6 +40,12 @@ bool readComparison(const QCommandLineParser &parser, CliOptions *out, QString *
         *error = QStringLiteral("--compare and --backbones train without a window: add --headless");
         return false;
     }
+    if (!out->sessionPath.isEmpty() && (out->headless || !out->continuePath.isEmpty())) {
+        *error =
+            QStringLiteral("--session %1: a session opens in the window, without --headless or --continue")
+                .arg(out->sessionPath);
+        return false;
+    }
     if (out->isComparison() && !out->continuePath.isEmpty()) {
         *error = QStringLiteral("--compare starts fresh runs: it cannot be combined with --continue");
         return false;
@@ -61,6 +67,10 @@ void addCliOptions(QCommandLineParser &parser) {
     parser.addOption({{QStringLiteral("continue"), QStringLiteral("resume")},
                       QStringLiteral("Continue the run saved in checkpoint <file>."),
                       QStringLiteral("file")});
+    parser.addOption({QStringLiteral("session"),
+                      QStringLiteral("Window: open the session saved in <path> (a folder with session.json, "
+                                     "e.g. the --out of a --compare)."),
+                      QStringLiteral("path")});
     parser.addOption(
         {QStringLiteral("compare"),
          QStringLiteral(
@@ -97,6 +107,7 @@ bool readCliOptions(const QCommandLineParser &parser, CliOptions *options, QStri
     out.autoStart = parser.isSet(QStringLiteral("start"));
     out.outDir = parser.value(QStringLiteral("out"));
     out.continuePath = parser.value(QStringLiteral("continue"));
+    out.sessionPath = parser.value(QStringLiteral("session"));
     for (const ConfigField &f : configFields()) {
         const QString name = QString::fromLatin1(f.option);
         if (!parser.isSet(name))

@@ -1,6 +1,7 @@
 #pragma once
 // The command-line options shared by the window and the headless run: every setting of a
-// TrainConfig (from configFields()), plus --headless, --out, --continue, --compare and --backbones.
+// TrainConfig (from configFields()), plus --headless, --out, --continue, --session, --compare and
+// --backbones.
 // "Resume" means unpause everywhere; carrying on a saved run is "continue" (--resume stays an alias).
 
 #include "config.h"
@@ -17,6 +18,7 @@ struct CliOptions {
     bool autoStart = false; // --start: the window starts training as soon as it opens
     QString outDir;         // --out: where a headless run writes its files
     QString continuePath;   // --continue (alias --resume): a checkpoint to continue
+    QString sessionPath;    // --session: a saved session (folder or session.json) the window opens
     // --compare / --backbones: train every encoding x backbone in turn (headless); empty: no comparison.
     QVector<PeKind> compareKinds;
     QVector<Backbone> compareBackbones;

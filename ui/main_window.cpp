@@ -451,6 +451,8 @@ void MainWindow::restoreSettings(const core::CliOptions &options) {
     m_lastDir = s.value(kDirKey, QDir::homePath()).toString();
     if (!options.continuePath.isEmpty())
         report(tr("Load failed"), loadCheckpoint(options.continuePath), QString());
+    if (!options.sessionPath.isEmpty())
+        report(tr("Open session failed"), openSession(options.sessionPath), QString());
 }
 
 void MainWindow::saveSettings() const {

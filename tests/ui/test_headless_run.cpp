@@ -268,6 +268,7 @@ void TestHeadlessRun::badInput_data() {
     row("--backbones gru", {QStringLiteral("--backbones"), QStringLiteral("lstm,gru")}, "--backbones");
     row("--compare, lstm only rope", {QStringLiteral("--compare"), QStringLiteral("rope,alibi")},
         "--compare");
+    row("--session with --headless", {QStringLiteral("--session"), QStringLiteral("cmp")}, "--session cmp");
 }
 
 void TestHeadlessRun::badInput() {

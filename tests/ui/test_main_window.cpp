@@ -1435,6 +1435,11 @@ void TestMainWindow::compareQueuesRunsAndTheSessionReopensEqual() {
     QCOMPARE(reopened->record(2)->table.rows, base.encoding.maxLen); // the learned run's trained table
     QCOMPARE(reopened->record(2)->table.values, runs->record(2)->table.values);
     QCOMPARE(other.extrapolationView()->runIds(), (QVector<int>{1, 2, 3}));
+    // posenc-studio --session <folder> opens it too.
+    core::CliOptions options;
+    options.sessionPath = folder;
+    MainWindow fromCli(options);
+    QCOMPARE(fromCli.runList()->ids(), (QVector<int>{1, 2, 3}));
 }
 
 void TestMainWindow::damagedOrNewerSessionChangesNothing_data() {
