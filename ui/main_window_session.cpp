@@ -25,6 +25,11 @@ namespace posenc::ui {
 
 namespace {
 const QString kRecentSessionsKey = QStringLiteral("files/recentSessions");
+
+// "1 run", "3 runs" ("1 queued run is", ... with a longer noun).
+QString runCount(int n, const QString &noun = QObject::tr("run")) {
+    return QStringLiteral("%1 %2%3").arg(n).arg(noun, n == 1 ? QString() : QStringLiteral("s"));
+}
 } // namespace
 
 QAction *MainWindow::createCompareAction(QMenu *training) {
@@ -46,7 +51,7 @@ void MainWindow::queueComparison(const QVector<core::TrainConfig> &configs) {
     for (const core::TrainConfig &config : configs)
         m_queuedIds << m_runs->addRun(config, core::RunStatus::Queued);
     m_queue->enqueue(configs);
-    statusBar()->showMessage(tr("Queued %n run(s) to compare", nullptr, int(configs.size())));
+    statusBar()->showMessage(tr("Queued %1 to compare").arg(runCount(int(configs.size()))));
 }
 
 void MainWindow::connectQueue() {
@@ -68,10 +73,10 @@ void MainWindow::connectQueue() {
 }
 
 void MainWindow::askDropQueue(int pending) {
-    QMessageBox box(
-        QMessageBox::Question, tr("Stop the comparison?"),
-        tr("The run was stopped. %n queued run(s) of the comparison have not started.", nullptr, pending),
-        QMessageBox::NoButton, this);
+    QMessageBox box(QMessageBox::Question, tr("Stop the comparison?"),
+                    tr("The run was stopped. %1 of the comparison did not start yet.")
+                        .arg(runCount(pending, tr("queued run"))),
+                    QMessageBox::NoButton, this);
     box.setObjectName(QStringLiteral("dropQueueQuestion"));
     QPushButton *drop = box.addButton(tr("Drop the rest"), QMessageBox::DestructiveRole);
     box.addButton(tr("Train them"), QMessageBox::AcceptRole);
@@ -158,7 +163,7 @@ QString MainWindow::openSession(const QString &path) {
     m_unsaved = false;
     m_recentSessions->add(QDir(folder).filePath(QString::fromLatin1(core::kSessionFileName)));
     updateActions();
-    statusBar()->showMessage(tr("Opened %n run(s) from %1", nullptr, int(records.size())).arg(folder));
+    statusBar()->showMessage(tr("Opened %1 from %2").arg(runCount(int(records.size())), folder));
     return {};
 }
 
