@@ -6,6 +6,21 @@
 namespace posenc::core {
 
 namespace {
+// True when the encoding's forward adds rows that do not depend on its input (or adds nothing), so that
+// the LSTM's input is affine in the model's input. A new kind must say whether it is (-Wswitch).
+bool encodingIsAdditive(PeKind kind) {
+    switch (kind) {
+    case PeKind::Sinusoidal:
+    case PeKind::SinusoidalConcat:
+    case PeKind::Learned:
+    case PeKind::None:
+    case PeKind::Rope:  // acts inside attention: the LSTM sees none
+    case PeKind::Alibi: // likewise
+        return true;
+    }
+    return false;
+}
+
 TrainConfig lstmConfig(int featureDim, const EncodingConfig &encoding, int layers, quint64 seed) {
     TrainConfig c;
     c.featureDim = featureDim;
@@ -42,7 +57,8 @@ SequenceModelImpl::SequenceModelImpl(const TrainConfig &c)
 }
 
 torch::Tensor SequenceModelImpl::lstmForward(const torch::Tensor &x) {
-    if (m_lstmImpl == LstmImpl::Fused && fusedLstmFactorsAffineInput(*lstm, x, embedding->weight)) {
+    if (m_lstmImpl == LstmImpl::Fused && encodingIsAdditive(positional_encoding->config().kind) &&
+        fusedLstmFactorsAffineInput(*lstm, x, embedding->weight)) {
         // The LSTM's input is x W_e^T + (b_e + pe_t): the encoding adds a table that does not depend on x
         // (or nothing), so the module's own forward on the bias gives the shift, with its max_len check.
         const int64_t T = x.size(1), d = embedding->weight.size(0);
