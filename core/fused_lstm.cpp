@@ -290,21 +290,27 @@ bool fusedLstmAvailable() {
     return available;
 }
 
-bool fusedLstmSupports(const torch::nn::LSTMImpl &lstm, const torch::Tensor &x) {
+namespace {
+// fusedLstmSupports() for an input of these sizes (B, T, I) and options.
+bool supportsInput(const torch::nn::LSTMImpl &lstm, at::IntArrayRef sizes,
+                   const torch::TensorOptions &options) {
     const auto &o = lstm.options;
     return fusedLstmAvailable() && o.bias() && o.batch_first() && !o.bidirectional() && o.proj_size() == 0 &&
-           (o.dropout() == 0.0 || !lstm.is_training() || o.num_layers() == 1) && x.dim() == 3 &&
-           x.scalar_type() == torch::kFloat32 && x.device().is_cpu() && x.size(0) > 0 && x.size(1) > 0 &&
-           x.size(2) == o.input_size() && lstm.parameters()[0].scalar_type() == torch::kFloat32;
+           (o.dropout() == 0.0 || !lstm.is_training() || o.num_layers() == 1) && sizes.size() == 3 &&
+           options.dtype() == torch::kFloat32 && options.device().is_cpu() && sizes[0] > 0 && sizes[1] > 0 &&
+           sizes[2] == o.input_size() && lstm.parameters()[0].scalar_type() == torch::kFloat32;
+}
+} // namespace
+
+bool fusedLstmSupports(const torch::nn::LSTMImpl &lstm, const torch::Tensor &x) {
+    return supportsInput(lstm, x.sizes(), x.options());
 }
 
 bool fusedLstmFactorsAffineInput(const torch::nn::LSTMImpl &lstm, const torch::Tensor &u,
                                  const torch::Tensor &w) {
-    if (u.dim() != 3 || w.dim() != 2 || u.size(2) != w.size(1) || w.size(1) >= w.size(0) ||
-        w.scalar_type() != torch::kFloat32 || !w.device().is_cpu())
-        return false;
-    // Only the sizes, type and device of the input matter: an expanded scalar stands in for it.
-    return fusedLstmSupports(lstm, torch::zeros({1}, u.options()).expand({u.size(0), u.size(1), w.size(0)}));
+    return u.dim() == 3 && w.dim() == 2 && u.size(2) == w.size(1) && w.size(1) < w.size(0) &&
+           w.scalar_type() == torch::kFloat32 && w.device().is_cpu() &&
+           supportsInput(lstm, {u.size(0), u.size(1), w.size(0)}, u.options());
 }
 
 torch::Tensor FusedLstmWorkspace::take(size_t slot, at::IntArrayRef sizes) {
