@@ -51,6 +51,7 @@ struct Layer {
     Tensor wih, whh, bih, bhh;       // [4H, I], [4H, H], [4H], [4H]
     Tensor x, gates, cell, tanhCell; // [B, T, I], activations [B, T, 4H], c_t and tanh(c_t) [B, T, H]
     Tensor hiddenPrev, y, h0, c0; // h_{t-1} [B, T, H] (h0 at t = 0), h_t [B, T, H]; h0/c0 [B, H] or undefined
+    Tensor stepBias; // [T, 4H] added to step t's gate rows (a factored input's layer 0), or undefined
 };
 
 // One layer's forward: the input projection of all steps in one GEMM (with both biases), then per step
@@ -63,9 +64,12 @@ void forwardLayer(Layer &L, FusedLstmWorkspace *ws, size_t base) {
     L.hiddenPrev = take(ws, base + kHiddenPrev, {B, T, H});
     L.y = take(ws, base + kOutput, {B, T, H});
     float *gates = ptr(L.gates), *hp = ptr(L.hiddenPrev);
-    const Tensor bias = (L.bih + L.bhh).contiguous();
+    // The gate rows start from the biases (one row, or one per step with a step bias): row r is step r % T.
+    const Tensor bias = L.stepBias.defined() ? (L.stepBias + (L.bih + L.bhh)).contiguous()
+                                             : (L.bih + L.bhh).view({1, G4}).contiguous();
+    const int64_t biasRows = bias.size(0);
     for (int64_t r = 0; r < B * T; ++r)
-        std::memcpy(gates + r * G4, ptr(bias), size_t(G4) * sizeof(float));
+        std::memcpy(gates + r * G4, ptr(bias) + r % biasRows * G4, size_t(G4) * sizeof(float));
     gemm(false, true, B * T, G4, I, 1.0f, ptr(L.x), I, ptr(L.wih), I, 1.0f, gates, G4);
     for (int64_t b = 0; b < B; ++b) {
         float *row = hp + b * T * H;
@@ -95,7 +99,7 @@ void forwardLayer(Layer &L, FusedLstmWorkspace *ws, size_t base) {
 
 // What one layer's backward produces.
 struct LayerGrads {
-    Tensor dx, dwih, dwhh, db, dh0, dc0;
+    Tensor dx, dwih, dwhh, db, dh0, dc0, dStepBias;
 };
 
 // One layer's backward through time: per step the fused gate gradients and one GEMM for the recurrent
@@ -133,7 +137,12 @@ LayerGrads backwardLayer(const Layer &L, size_t layer, const Tensor &dy, const T
     gemm(true, false, G4, H, B * T, 1.0f, dg, G4, ptr(L.hiddenPrev), H, 0.0f, ptr(g.dwhh), H);
     g.dwih = torch::empty({G4, I});
     gemm(true, false, G4, I, B * T, 1.0f, dg, G4, ptr(L.x), I, 0.0f, ptr(g.dwih), I);
-    g.db = dGates.view({B * T, G4}).sum(0);
+    if (L.stepBias.defined()) {
+        g.dStepBias = dGates.sum(0);
+        g.db = g.dStepBias.sum(0);
+    } else {
+        g.db = dGates.view({B * T, G4}).sum(0);
+    }
     if (wantDx) {
         // Two slots in turn: a layer's input gradient is the next layer down's output gradient.
         g.dx = take(ws, kBackwardBase + 1 + layer % 2, {B, T, I});
@@ -146,9 +155,10 @@ LayerGrads backwardLayer(const Layer &L, size_t layer, const Tensor &dy, const T
     return g;
 }
 
-// The layers of `weights` (4 per layer) over input x, with an optional initial state [layers, B, H].
-std::vector<Layer> runForward(const Tensor &x, const Tensor &h0, const Tensor &c0, at::TensorList weights,
-                              FusedLstmWorkspace *ws, size_t base) {
+// The layers of `weights` (4 per layer) over input x, with an optional initial state [layers, B, H] and
+// an optional step bias [T, 4H] for layer 0.
+std::vector<Layer> runForward(const Tensor &x, const Tensor &h0, const Tensor &c0, const Tensor &stepBias,
+                              at::TensorList weights, FusedLstmWorkspace *ws, size_t base) {
     std::vector<Layer> layers(weights.size() / 4);
     Tensor input = x.contiguous();
     for (size_t l = 0; l < layers.size(); ++l) {
@@ -158,6 +168,8 @@ std::vector<Layer> runForward(const Tensor &x, const Tensor &h0, const Tensor &c
         L.bih = weights[4 * l + 2];
         L.bhh = weights[4 * l + 3];
         L.x = input;
+        if (l == 0 && stepBias.defined())
+            L.stepBias = stepBias.contiguous();
         if (h0.defined()) {
             L.h0 = h0[int64_t(l)].contiguous();
             L.c0 = c0[int64_t(l)].contiguous();
@@ -187,10 +199,10 @@ std::vector<Tensor> field(const std::vector<Layer> &layers, Tensor Layer::*membe
 
 struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
     static variable_list forward(AutogradContext *ctx, const Tensor &x, const c10::optional<Tensor> &h0,
-                                 const c10::optional<Tensor> &c0, at::TensorList weights,
-                                 FusedLstmWorkspace *ws) {
+                                 const c10::optional<Tensor> &c0, const c10::optional<Tensor> &stepBias,
+                                 at::TensorList weights, FusedLstmWorkspace *ws) {
         const Tensor h = h0.value_or(Tensor()), c = c0.value_or(Tensor());
-        std::vector<Layer> layers = runForward(x, h, c, weights, ws, 0);
+        std::vector<Layer> layers = runForward(x, h, c, stepBias.value_or(Tensor()), weights, ws, 0);
         ctx->set_materialize_grads(false);
         ctx->saved_data["x"] = field(layers, &Layer::x);
         ctx->saved_data["gates"] = field(layers, &Layer::gates);
@@ -200,6 +212,7 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
         ctx->saved_data["weights"] = std::vector<Tensor>(weights.begin(), weights.end());
         ctx->saved_data["h0"] = h;
         ctx->saved_data["c0"] = c;
+        ctx->saved_data["step_bias"] = layers[0].stepBias;
         ctx->saved_data["workspace"] = int64_t(reinterpret_cast<intptr_t>(ws));
         return outputs(layers);
     }
@@ -213,8 +226,10 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
         const auto hiddenPrev = ctx->saved_data["hidden_prev"].toTensorVector();
         const Tensor h0 = ctx->saved_data["h0"].toTensor(), c0 = ctx->saved_data["c0"].toTensor();
         auto *ws = reinterpret_cast<FusedLstmWorkspace *>(intptr_t(ctx->saved_data["workspace"].toInt()));
+        const Tensor stepBias = ctx->saved_data["step_bias"].toTensor();
         const size_t n = xs.size();
-        variable_list result(3 + weights.size() + 1);
+        // One entry per forward argument: x, h0, c0, the step bias, each weight, the workspace.
+        variable_list result(4 + weights.size() + 1);
         std::vector<Tensor> dh0(n), dc0(n);
         Tensor dy = grads[0].defined() ? grads[0].contiguous() : Tensor();
         for (size_t l = n; l-- > 0;) {
@@ -226,6 +241,8 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
             L.cell = cells[l];
             L.tanhCell = tanhCells[l];
             L.hiddenPrev = hiddenPrev[l];
+            if (l == 0)
+                L.stepBias = stepBias;
             if (h0.defined()) {
                 L.h0 = h0[int64_t(l)].contiguous();
                 L.c0 = c0[int64_t(l)].contiguous();
@@ -233,10 +250,12 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
             const auto at = [](const Tensor &g, size_t i) { return g.defined() ? g[int64_t(i)] : Tensor(); };
             LayerGrads g = backwardLayer(L, l, dy, at(grads[1], l), at(grads[2], l),
                                          l > 0 || ctx->needs_input_grad(0), ws);
-            result[3 + 4 * l] = g.dwih;
-            result[3 + 4 * l + 1] = g.dwhh;
-            result[3 + 4 * l + 2] = g.db;
-            result[3 + 4 * l + 3] = g.db.clone();
+            result[4 + 4 * l] = g.dwih;
+            result[4 + 4 * l + 1] = g.dwhh;
+            result[4 + 4 * l + 2] = g.db;
+            result[4 + 4 * l + 3] = g.db.clone();
+            if (l == 0)
+                result[3] = g.dStepBias;
             dh0[l] = g.dh0;
             dc0[l] = g.dc0;
             dy = g.dx;
@@ -271,12 +290,27 @@ bool fusedLstmAvailable() {
     return available;
 }
 
-bool fusedLstmSupports(const torch::nn::LSTMImpl &lstm, const torch::Tensor &x) {
+namespace {
+// fusedLstmSupports() for an input of these sizes (B, T, I) and options.
+bool supportsInput(const torch::nn::LSTMImpl &lstm, at::IntArrayRef sizes,
+                   const torch::TensorOptions &options) {
     const auto &o = lstm.options;
     return fusedLstmAvailable() && o.bias() && o.batch_first() && !o.bidirectional() && o.proj_size() == 0 &&
-           (o.dropout() == 0.0 || !lstm.is_training() || o.num_layers() == 1) && x.dim() == 3 &&
-           x.scalar_type() == torch::kFloat32 && x.device().is_cpu() && x.size(0) > 0 && x.size(1) > 0 &&
-           x.size(2) == o.input_size() && lstm.parameters()[0].scalar_type() == torch::kFloat32;
+           (o.dropout() == 0.0 || !lstm.is_training() || o.num_layers() == 1) && sizes.size() == 3 &&
+           options.dtype() == torch::kFloat32 && options.device().is_cpu() && sizes[0] > 0 && sizes[1] > 0 &&
+           sizes[2] == o.input_size() && lstm.parameters()[0].scalar_type() == torch::kFloat32;
+}
+} // namespace
+
+bool fusedLstmSupports(const torch::nn::LSTMImpl &lstm, const torch::Tensor &x) {
+    return supportsInput(lstm, x.sizes(), x.options());
+}
+
+bool fusedLstmFactorsAffineInput(const torch::nn::LSTMImpl &lstm, const torch::Tensor &u,
+                                 const torch::Tensor &w) {
+    return u.dim() == 3 && w.dim() == 2 && u.size(2) == w.size(1) && w.size(1) < w.size(0) &&
+           w.scalar_type() == torch::kFloat32 && w.device().is_cpu() &&
+           supportsInput(lstm, {u.size(0), u.size(1), w.size(0)}, u.options());
 }
 
 torch::Tensor FusedLstmWorkspace::take(size_t slot, at::IntArrayRef sizes) {
@@ -290,32 +324,61 @@ torch::Tensor FusedLstmWorkspace::take(size_t slot, at::IntArrayRef sizes) {
     return torch::empty({0}, torch::kFloat32).set_(kept.storage(), 0, kept.sizes(), kept.strides());
 }
 
+namespace {
+// The fused layers over x (and layer 0's optional step bias), through the autograd Function when a
+// gradient is wanted: the (output, h_n, c_n) of fusedLstm().
+std::tuple<Tensor, std::tuple<Tensor, Tensor>> runFused(const Tensor &x, const Tensor &h0, const Tensor &c0,
+                                                        const Tensor &stepBias,
+                                                        const std::vector<Tensor> &weights,
+                                                        FusedLstmWorkspace *workspace) {
+    bool needsGrad = false;
+    for (const Tensor &t : {x, h0, c0, stepBias})
+        needsGrad = needsGrad || (t.defined() && t.requires_grad());
+    for (const Tensor &w : weights)
+        needsGrad = needsGrad || w.requires_grad();
+    needsGrad = needsGrad && torch::GradMode::is_enabled();
+    const auto optional = [](const Tensor &t) {
+        return t.defined() ? c10::optional<Tensor>(t) : c10::nullopt;
+    };
+    variable_list out;
+    if (needsGrad) {
+        out = FusedLstmFunction::apply(x, optional(h0), optional(c0), optional(stepBias),
+                                       at::TensorList(weights), workspace);
+    } else {
+        torch::NoGradGuard noGrad;
+        out = outputs(runForward(x, h0, c0, stepBias, weights, workspace, kNoGradBase));
+    }
+    return {out[0], {out[1], out[2]}};
+}
+} // namespace
+
 std::tuple<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>>
 fusedLstm(torch::nn::LSTMImpl &lstm, const torch::Tensor &x, FusedLstmWorkspace *workspace,
           const torch::optional<std::tuple<torch::Tensor, torch::Tensor>> &state) {
     if (!fusedLstmSupports(lstm, x))
         return lstm.forward(x, state);
-    const std::vector<Tensor> weights = lstmWeights(lstm);
     Tensor h0, c0;
     if (state) {
         h0 = std::get<0>(*state).to(torch::kFloat32);
         c0 = std::get<1>(*state).to(torch::kFloat32);
     }
-    bool needsGrad =
-        torch::GradMode::is_enabled() &&
-        (x.requires_grad() || (h0.defined() && h0.requires_grad()) || (c0.defined() && c0.requires_grad()));
-    for (const Tensor &w : weights)
-        needsGrad = needsGrad || (torch::GradMode::is_enabled() && w.requires_grad());
-    variable_list out;
-    if (needsGrad) {
-        out = FusedLstmFunction::apply(x, h0.defined() ? c10::optional<Tensor>(h0) : c10::nullopt,
-                                       c0.defined() ? c10::optional<Tensor>(c0) : c10::nullopt,
-                                       at::TensorList(weights), workspace);
-    } else {
-        torch::NoGradGuard noGrad;
-        out = outputs(runForward(x, h0, c0, weights, workspace, kNoGradBase));
-    }
-    return {out[0], {out[1], out[2]}};
+    return runFused(x, h0, c0, Tensor(), lstmWeights(lstm), workspace);
+}
+
+std::tuple<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>>
+fusedLstmOfAffineInput(torch::nn::LSTMImpl &lstm, const torch::Tensor &u, const torch::Tensor &w,
+                       const torch::Tensor &shift, FusedLstmWorkspace *workspace) {
+    if (!fusedLstmFactorsAffineInput(lstm, u, w))
+        return fusedLstm(lstm, torch::matmul(u, w.t()) + shift, workspace);
+    const int64_t T = u.size(1), I = w.size(0);
+    std::vector<Tensor> weights = lstmWeights(lstm);
+    const Tensor wih = weights[0];
+    // x_t W_ih^T = u_t (W_ih w)^T + shift_t W_ih^T: layer 0 reads u through the [4H, F] product, and the
+    // shift's projection is one [T, I] x [I, 4H] product for the whole batch. Autograd carries both
+    // products' gradients back to W_ih, w and the shift.
+    weights[0] = torch::matmul(wih, w);
+    const Tensor stepBias = torch::matmul(shift.expand({1, T, I}).reshape({T, I}), wih.t());
+    return runFused(u, Tensor(), Tensor(), stepBias, weights, workspace);
 }
 
 } // namespace posenc::core

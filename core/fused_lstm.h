@@ -19,6 +19,11 @@ bool fusedLstmAvailable();
 // LSTM with biases and without dropout, projections or a second direction, and fusedLstmAvailable()).
 bool fusedLstmSupports(const torch::nn::LSTMImpl &lstm, const torch::Tensor &x);
 
+// True when fusedLstmOfAffineInput() factors layer 0's input projection for u [B, T, F] and w [I, F]: the
+// fused kernel supports an input [B, T, I] here and F < I (else the factored form saves nothing).
+bool fusedLstmFactorsAffineInput(const torch::nn::LSTMImpl &lstm, const torch::Tensor &u,
+                                 const torch::Tensor &w);
+
 // Buffers the fused LSTM keeps from one training step to the next, so that its large per-step tensors
 // are not mapped and faulted in anew each time. A buffer is reused only once nothing else (an autograd
 // graph, a caller) holds it; otherwise a fresh one replaces it.
@@ -37,5 +42,14 @@ private:
 std::tuple<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>>
 fusedLstm(torch::nn::LSTMImpl &lstm, const torch::Tensor &x, FusedLstmWorkspace *workspace = nullptr,
           const torch::optional<std::tuple<torch::Tensor, torch::Tensor>> &state = {});
+
+// fusedLstm(lstm, x) for the input x = u w^T + shift (u [B, T, F], w [I, F], shift [T, I] or [1, T, I], the
+// same for every sequence), without forming x: layer 0's input projection x W_ih^T is computed as
+// u (W_ih w)^T + shift W_ih^T, which costs B*T*F*4H instead of B*T*I*4H multiply-adds (and likewise in
+// the backward). Parameters and their gradients are those of the unfactored form, up to float rounding.
+// Without fusedLstmFactorsAffineInput() it forms x and runs fusedLstm().
+std::tuple<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>>
+fusedLstmOfAffineInput(torch::nn::LSTMImpl &lstm, const torch::Tensor &u, const torch::Tensor &w,
+                       const torch::Tensor &shift, FusedLstmWorkspace *workspace = nullptr);
 
 } // namespace posenc::core

@@ -6,6 +6,21 @@
 namespace posenc::core {
 
 namespace {
+// True when the encoding's forward adds rows that do not depend on its input (or adds nothing), so that
+// the LSTM's input is affine in the model's input. A new kind must say whether it is (-Wswitch).
+bool encodingIsAdditive(PeKind kind) {
+    switch (kind) {
+    case PeKind::Sinusoidal:
+    case PeKind::SinusoidalConcat:
+    case PeKind::Learned:
+    case PeKind::None:
+    case PeKind::Rope:  // acts inside attention: the LSTM sees none
+    case PeKind::Alibi: // likewise
+        return true;
+    }
+    return false;
+}
+
 TrainConfig lstmConfig(int featureDim, const EncodingConfig &encoding, int layers, quint64 seed) {
     TrainConfig c;
     c.featureDim = featureDim;
@@ -41,13 +56,26 @@ SequenceModelImpl::SequenceModelImpl(const TrainConfig &c)
     fc = register_module("fc", torch::nn::Linear(d, 1));
 }
 
+torch::Tensor SequenceModelImpl::lstmForward(const torch::Tensor &x) {
+    if (m_lstmImpl == LstmImpl::Fused && encodingIsAdditive(positional_encoding->config().kind) &&
+        fusedLstmFactorsAffineInput(*lstm, x, embedding->weight)) {
+        // The LSTM's input is x W_e^T + (b_e + pe_t): the encoding adds a table that does not depend on x
+        // (or nothing), so the module's own forward on the bias gives the shift, with its max_len check.
+        const int64_t T = x.size(1), d = embedding->weight.size(0);
+        const auto shift = positional_encoding->forward(embedding->bias.view({1, 1, d}).expand({1, T, d}));
+        return std::get<0>(fusedLstmOfAffineInput(*lstm, x, embedding->weight, shift, m_lstmWorkspace.get()));
+    }
+    const auto h = positional_encoding->forward(embedding->forward(x));
+    return m_lstmImpl == LstmImpl::Fused ? std::get<0>(fusedLstm(*lstm, h, m_lstmWorkspace.get()))
+                                         : std::get<0>(lstm->forward(h));
+}
+
 torch::Tensor SequenceModelImpl::forward(const torch::Tensor &x) {
-    auto h = positional_encoding->forward(embedding->forward(x));
     if (m_backbone == Backbone::Lstm) {
-        h = m_lstmImpl == LstmImpl::Fused ? std::get<0>(fusedLstm(*lstm, h, m_lstmWorkspace.get()))
-                                          : std::get<0>(lstm->forward(h));
+        const auto h = lstmForward(x);
         return fc->forward(h.select(1, h.size(1) - 1));
     }
+    auto h = positional_encoding->forward(embedding->forward(x));
     // The causal model reads only its last step, so its last block computes only that step.
     const bool causal = m_backbone == Backbone::CausalTransformer;
     for (size_t i = 0; i < blocks->size(); ++i)

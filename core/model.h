@@ -34,6 +34,11 @@ public:
     torch::nn::Linear fc{nullptr};
 
 private:
+    // The LSTM backbone's output [batch, seq_len, d_model] for the model's input x. The fused LSTM takes the
+    // embedding and the encoding in factored form (fusedLstmOfAffineInput) when the features are fewer
+    // than d_model, which skips most of layer 0's input projection; otherwise the layers run in turn.
+    torch::Tensor lstmForward(const torch::Tensor &x);
+
     Backbone m_backbone;
     LstmImpl m_lstmImpl;
     std::shared_ptr<FusedLstmWorkspace> m_lstmWorkspace; // the fused LSTM's buffers, kept between steps
