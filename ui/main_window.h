@@ -125,6 +125,8 @@ private:
     void createRunsDock();
     void connectRuns();
     void addRunToViews(int id);
+    // Run `id`'s curve in "similarity vs offset": drawn while it is visible and has a table, else removed.
+    void showRunCurve(int id);
     // Shows run `id`'s encoding (its trained table, or its config's table) and probe; 0: the settings'.
     void showRun(int id);
     QString runLabel(const core::RunRecord &run) const;

@@ -47,19 +47,11 @@ void MainWindow::connectRuns() {
         m_extrapolation->setRun(id, runLabel(*run), runColor(id - 1), run->probe, run->config.seqLen);
         m_extrapolation->setRunVisible(id, run->visible);
     });
-    connect(m_runs, &RunList::tableChanged, this, [this](int id) {
-        const core::RunRecord *run = m_runs->record(id);
-        if (run->visible)
-            m_similarity->setRunCurve(id, runLabel(*run), runColor(id - 1), tableOf(*run));
-    });
+    connect(m_runs, &RunList::tableChanged, this, &MainWindow::showRunCurve);
     connect(m_runs, &RunList::visibilityChanged, this, [this](int id, bool visible) {
         m_loss->setRunVisible(id, visible);
         m_extrapolation->setRunVisible(id, visible);
-        const core::RunRecord *run = m_runs->record(id);
-        if (visible)
-            m_similarity->setRunCurve(id, runLabel(*run), runColor(id - 1), tableOf(*run));
-        else
-            m_similarity->removeRunCurve(id);
+        showRunCurve(id);
     });
     connect(m_runs, &RunList::runRemoved, this, [this](int id) {
         m_loss->removeRun(id);
@@ -82,8 +74,18 @@ void MainWindow::addRunToViews(int id) {
         m_extrapolation->setRun(id, label, colour, run->probe, run->config.seqLen);
         m_extrapolation->setRunVisible(id, run->visible);
     }
-    if (run->visible)
-        m_similarity->setRunCurve(id, label, colour, tableOf(*run));
+    showRunCurve(id);
+}
+
+void MainWindow::showRunCurve(int id) {
+    const core::RunRecord *run = m_runs->record(id);
+    // Only a table has a similarity of positions: rope, alibi and none add nothing to the input.
+    if (run && run->visible && core::hasTable(run->config.encoding.kind))
+        m_similarity->setRunCurve(id,
+                                  tr("run %1 \u00b7 %2").arg(id).arg(core::describe(run->config.encoding)),
+                                  runColor(id - 1), tableOf(*run));
+    else
+        m_similarity->removeRunCurve(id);
 }
 
 QString MainWindow::runLabel(const core::RunRecord &run) const {

@@ -41,8 +41,13 @@ RunsPanel::RunsPanel(RunList *runs, QWidget *parent) : QWidget(parent), m_runs(r
             emit deleteRequested(id);
     });
     connect(m_table, &QWidget::customContextMenuRequested, this, &RunsPanel::showContextMenu);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this] { emit currentRunChanged(currentRunId()); });
+    // A mouse press moves the current row before it selects it: follow both, and say each change once.
+    const auto announce = [this] {
+        if (const int id = currentRunId(); id != m_announced)
+            emit currentRunChanged(m_announced = id);
+    };
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, announce);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, announce);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

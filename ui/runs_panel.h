@@ -38,6 +38,7 @@ private:
     RunList *m_runs;
     QTableView *m_table = nullptr;
     QAction *m_delete = nullptr;
+    int m_announced = 0; // the run currentRunChanged last named
 };
 
 } // namespace posenc::ui

@@ -88,13 +88,16 @@ SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
     m_offsetTitle = new QCPTextElement(m_plot, tr("Against the offset"), titleFont);
     m_plot->plotLayout()->addElement(0, 2, m_offsetTitle);
     m_offsetRect = new QCPAxisRect(m_plot);
-    m_plot->plotLayout()->addElement(1, 2, m_offsetRect);
+    // The legend (ALiBi's heads, learned's trained part, runs) sits under the offset panel, where it
+    // never hides a curve.
+    auto *offsetColumn = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(1, 2, offsetColumn);
+    offsetColumn->addElement(0, 0, m_offsetRect);
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    offsetColumn->addElement(1, 0, m_plot->legend);
+    offsetColumn->setRowStretchFactor(1, 0.001);
     m_offsetRect->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     m_offsetRect->axis(QCPAxis::atBottom)->setLabel(tr("offset k = q \u2212 p"));
-    // The legend (ALiBi's heads, learned's trained part, runs) sits in a corner of the offset panel
-    // that the curves leave free (see drawCurves).
-    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-    m_offsetRect->insetLayout()->addElement(m_plot->legend, Qt::AlignLeft | Qt::AlignBottom);
     m_plot->legend->setBrush(QColor(255, 255, 255, 220));
     m_plot->plotLayout()->setColumnStretchFactor(0, 1.0);
     m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
@@ -378,6 +381,7 @@ void SimilarityView::apply(const Result &result) {
         drawCurves();
     drawTrainedMarks();
     resetView();
+    setReadout(QString()); // no longer "Computing…"
     Q_EMIT computed();
 }
 
@@ -465,11 +469,6 @@ void SimilarityView::drawCurves() {
         graph->setPen(QPen(run.colour, 1.6));
     }
     m_plot->legend->setVisible(m_plot->graphCount() > 1);
-    // ALiBi's lines fall from the top left, leaving the lower left free; similarity curves start at 1
-    // and settle lower, leaving the upper right free.
-    m_offsetRect->insetLayout()->setInsetAlignment(0, m_encoding.kind == core::PeKind::Alibi
-                                                          ? Qt::AlignLeft | Qt::AlignBottom
-                                                          : Qt::AlignRight | Qt::AlignTop);
     QString yLabel;
     QString note;
     switch (m_encoding.kind) {

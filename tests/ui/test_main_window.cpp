@@ -1332,6 +1332,17 @@ void TestMainWindow::selectingARowShowsItsEncoding() {
     QVERIFY(m_window->statusText().contains(QStringLiteral("probe loss by length 20: ")));
     m_window->runsPanel()->selectRun(2);
     QCOMPARE(m_window->heatmapView()->dimensions(), 16);
+    // A click on a row does the same (the press moves the current row before it selects it).
+    QTableView *table = m_window->runsPanel()->table();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    table->clearSelection();
+    const QRect row1 = table->visualRect(m_window->runList()->index(0, ui::RunList::StatusColumn));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, row1.center());
+    QCOMPARE(m_window->runsPanel()->currentRunId(), 1);
+    QCOMPARE(m_window->heatmapView()->dimensions(), 8);
+    QVERIFY2(m_window->statusText().contains(QStringLiteral("Showing run 1")),
+             qPrintable(m_window->statusText()));
 }
 
 void TestMainWindow::runsDockInViewMenuAndPersists() {

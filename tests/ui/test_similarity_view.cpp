@@ -295,6 +295,10 @@ void TestSimilarityView::runCurvesSideBySide() {
     QCOMPARE(plot->graph(1)->pen().color(), ui::runColor(6));
     QCOMPARE(plot->graph(1)->name(), QStringLiteral("run 7 \u00b7 learned"));
     QVERIFY(plot->legend->visible());
+    // The legend sits under the panels: it covers neither the matrix nor a curve.
+    plot->replot();
+    for (QCPAxisRect *rect : plot->axisRects())
+        QVERIFY(!plot->legend->outerRect().intersects(rect->rect()));
     const QVector<double> curve = m_view->runCurve(7);
     QCOMPARE(curve.size(), qsizetype(150));
     for (int k : {0, 3, 149})
@@ -329,6 +333,8 @@ void TestSimilarityView::bigTableComputesOffTheGuiThread() {
     QVERIFY(m_view->readoutText().startsWith(QStringLiteral("Computing the similarity of ")));
     QVERIFY(spy.wait(30000));
     QVERIFY(!m_view->isComputing());
+    QVERIFY2(!m_view->readoutText().startsWith(QStringLiteral("Computing")),
+             qPrintable(m_view->readoutText()));
     const core::BinnedMatrix &m = m_view->matrix();
     QCOMPARE(m.edges.last(), 4000);
     QVERIFY(m.bins > 50);
