@@ -63,6 +63,13 @@ core::PeTable firstRows(const core::PeTable &table, int rows) {
 } // namespace
 
 SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
+    createMatrixPanel();
+    createOffsetPanel();
+    createControls();
+    connectComputing();
+}
+
+void SimilarityView::createMatrixPanel() {
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumSize(480, 170);
     m_plot->setMouseTracking(true);
@@ -80,12 +87,13 @@ SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
     m_scale->setRangeZoom(false);
     m_plot->plotLayout()->addElement(1, 1, m_scale);
     m_map->setColorScale(m_scale);
-    auto *group = new QCPMarginGroup(m_plot);
-    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    m_margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, m_margins);
+    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, m_margins);
+}
 
-    QFont titleFont = m_matrixTitle->font();
-    m_offsetTitle = new QCPTextElement(m_plot, tr("Against the offset"), titleFont);
+void SimilarityView::createOffsetPanel() {
+    m_offsetTitle = new QCPTextElement(m_plot, tr("Against the offset"), m_matrixTitle->font());
     m_plot->plotLayout()->addElement(0, 2, m_offsetTitle);
     m_offsetRect = new QCPAxisRect(m_plot);
     // The legend (ALiBi's heads, learned's trained part, runs) sits under the offset panel, where it
@@ -96,13 +104,15 @@ SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);
     offsetColumn->addElement(1, 0, m_plot->legend);
     offsetColumn->setRowStretchFactor(1, 0.001);
-    m_offsetRect->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    m_offsetRect->setMarginGroup(QCP::msTop | QCP::msBottom, m_margins);
     m_offsetRect->axis(QCPAxis::atBottom)->setLabel(tr("offset k = q \u2212 p"));
     m_plot->legend->setBrush(QColor(255, 255, 255, 220));
     m_plot->plotLayout()->setColumnStretchFactor(0, 1.0);
     m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
     m_plot->plotLayout()->setColumnStretchFactor(2, 0.9);
+}
 
+void SimilarityView::createControls() {
     m_headBox = new QSpinBox(this);
     m_headBox->setObjectName(QStringLiteral("alibiHead"));
     m_headBox->setPrefix(tr("head "));
@@ -128,7 +138,9 @@ SimilarityView::SimilarityView(QWidget *parent) : QWidget(parent) {
     layout->addWidget(m_plot, 1);
     layout->addLayout(bottom);
     layout->addWidget(m_note);
+}
 
+void SimilarityView::connectComputing() {
     connect(m_plot, &QCustomPlot::mouseMove, this, &SimilarityView::onMouseMove);
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &SimilarityView::resetView);
     m_watcher = new QFutureWatcher<Result>(this);

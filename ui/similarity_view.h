@@ -17,6 +17,7 @@
 
 class QCustomPlot;
 class QCPAxisRect;
+class QCPMarginGroup;
 class QCPColorMap;
 class QCPColorScale;
 class QCPTextElement;
@@ -102,6 +103,13 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    // The constructor's steps: the matrix with its colour scale, the offset panel with the legend under
+    // it, the readout / head / note row, and the connections (mouse, the pool's results, resizing).
+    void createMatrixPanel();
+    void createOffsetPanel();
+    void createControls();
+    void connectComputing();
+
     // What one computation needs (copies: it may run on another thread) and what it gives.
     struct Job {
         core::PeTable table;
@@ -137,6 +145,7 @@ private:
 
     QCustomPlot *m_plot = nullptr;
     QCPAxisRect *m_offsetRect = nullptr;
+    QCPMarginGroup *m_margins = nullptr; // lines the matrix, its colour scale and the offset panel up
     QCPColorMap *m_map = nullptr;
     QCPColorScale *m_scale = nullptr;
     QCPTextElement *m_matrixTitle = nullptr;
