@@ -4,6 +4,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QtEndian>
 
 #include <caffe2/serialize/inline_container.h>
 #include <caffe2/serialize/read_adapter_interface.h>
@@ -176,10 +177,16 @@ QString checkPickle(const uchar *data, qint64 size) {
     std::vector<qint64> marks;
     for (qint64 at = 0; at < size;) {
         const uchar op = data[at++];
+        const qint64 argument = at;
         at = argumentEnd(data, size, at);
         if (at < 0)
             return at == -1 ? QStringLiteral("it holds an unknown pickle opcode")
                             : QStringLiteral("a length in a pickle record runs past its end");
+        // LONG_BINPUT/LONG_BINGET: memo ids count up from 0, one per PUT of at least 2 bytes, so an
+        // id past the record's size is damage. LibTorch would grow its memo table to that id first
+        // (a flipped byte asked for 37 GB).
+        if ((op == 'r' || op == 'j') && qFromLittleEndian<quint32>(data + argument) >= quint64(size))
+            return malformed;
         if (op == '(') {
             marks.push_back(depth);
             continue;

@@ -1,7 +1,6 @@
 #include "pe_table_computer.h"
 
-#include <QMutexLocker>
-#include <QThread>
+#include <pthread.h>
 
 #include <algorithm>
 
@@ -55,20 +54,20 @@ PeTable computeRecycled(const EncodingConfig &encoding, quint64 seed, QVector<Pe
 PeTableComputer::PeTableComputer(QObject *parent) : QObject(parent) {
     m_delay.setSingleShot(true);
     connect(&m_delay, &QTimer::timeout, this, &PeTableComputer::dispatch);
-    m_thread = QThread::create([this] { run(); });
-    m_thread->setObjectName(QStringLiteral("PE tables"));
-    m_thread->start();
+    m_thread = std::thread([this] {
+        pthread_setname_np(pthread_self(), "PE tables");
+        run();
+    });
 }
 
 PeTableComputer::~PeTableComputer() {
     {
-        QMutexLocker lock(&m_mutex);
+        const std::lock_guard<std::mutex> lock(m_mutex);
         m_quit = true;
         m_next.reset();
     }
-    m_wake.wakeOne();
-    m_thread->wait();
-    delete m_thread;
+    m_wake.notify_one();
+    m_thread.join();
 }
 
 void PeTableComputer::request(const EncodingConfig &encoding, quint64 seed, int delayMs) {
@@ -79,7 +78,7 @@ void PeTableComputer::request(const EncodingConfig &encoding, quint64 seed, int 
 void PeTableComputer::cancel() {
     m_delay.stop();
     m_cancelledUpTo = m_latest.id;
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard<std::mutex> lock(m_mutex);
     m_next.reset();
 }
 
@@ -89,10 +88,10 @@ bool PeTableComputer::isBusy() const {
 
 void PeTableComputer::dispatch() {
     {
-        QMutexLocker lock(&m_mutex);
+        const std::lock_guard<std::mutex> lock(m_mutex);
         m_next = m_latest; // replaces a job the thread has not taken yet
     }
-    m_wake.wakeOne();
+    m_wake.notify_one();
 }
 
 void PeTableComputer::run() {
@@ -100,9 +99,8 @@ void PeTableComputer::run() {
     for (;;) {
         Job job;
         {
-            QMutexLocker lock(&m_mutex);
-            while (!m_quit && !m_next)
-                m_wake.wait(&m_mutex);
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_quit || m_next; });
             if (m_quit)
                 return;
             job = *m_next;

@@ -6,15 +6,14 @@
 #include "config.h"
 #include "pe_table.h"
 
-#include <QMutex>
 #include <QObject>
 #include <QTimer>
-#include <QWaitCondition>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
-
-class QThread;
+#include <thread>
 
 namespace posenc::core {
 
@@ -58,9 +57,13 @@ private:
     Job m_latest;                // owner thread: the newest request
     quint64 m_cancelledUpTo = 0; // owner thread: results of jobs up to this id are dropped
     quint64 m_deliveredId = 0;   // owner thread
-    QThread *m_thread = nullptr;
-    QMutex m_mutex;
-    QWaitCondition m_wake;
+    // A plain std::thread (run() needs no event loop): its join is one ThreadSanitizer sees, so
+    // freeing this object after it is ordered after the thread's last access (QThread::wait is not).
+    std::thread m_thread;
+    // std:: rather than QMutex/QWaitCondition: pthread-based, so ThreadSanitizer sees the hand-off
+    // (Debian's Qt is not built with TSan; its wait releases and retakes a QMutex out of its sight).
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
     std::optional<Job> m_next; // guarded by m_mutex: the job the thread takes next
     bool m_quit = false;       // guarded by m_mutex
     std::atomic<int> m_computed{0};
