@@ -832,7 +832,7 @@ QString MainWindow::exportStateDict(const QString &path) {
     return m_controller->exportStateDict(path);
 }
 
-QString MainWindow::loadCheckpoint(const QString &path) {
+QString MainWindow::loadCheckpoint(QString path) {
     core::TrainConfig config;
     int epochs = 0;
     const QString error = m_controller->loadCheckpoint(path, &config, &epochs);

@@ -90,7 +90,9 @@ public:
 
     // File actions without dialogs (the menu items ask for the path, then call these).
     QString saveCheckpoint(const QString &path);
-    QString loadCheckpoint(const QString &path);
+    // Takes `path` by value: it may name a file held by the run list or the recent files, which loading
+    // changes.
+    QString loadCheckpoint(QString path);
     QString exportStateDict(const QString &path);
     QString exportPeCsv(const QString &path);
     QString exportLossCsv(const QString &path);

@@ -156,9 +156,16 @@ QString MainWindow::openSession(const QString &path) {
     m_runs->clear();
     m_loss->clear();
     m_extrapolation->clear();
-    for (int i = 0; i < records.size(); ++i)
-        m_runs->restoreRun(records[i], i); // under their saved ids, so each keeps its colour
+    for (int i = 0; i < records.size(); ++i) {
+        core::RunRecord &run = records[i];
+        // A run saved while it trained (or waited in the queue) is not training now.
+        if (run.status == core::RunStatus::Training || run.status == core::RunStatus::Paused ||
+            run.status == core::RunStatus::Queued)
+            run.status = core::RunStatus::Stopped;
+        m_runs->restoreRun(run, i); // under its saved id, so it keeps its colour
+    }
     m_liveRun = 0;
+    m_loadedRunId = 0;
     m_loadedRun = false;
     m_unsaved = false;
     m_recentSessions->add(QDir(folder).filePath(QString::fromLatin1(core::kSessionFileName)));

@@ -157,6 +157,7 @@ private Q_SLOTS:
     void damagedOrNewerSessionChangesNothing_data();
     void damagedOrNewerSessionChangesNothing();
     void loadedCheckpointBringsItsLossHistory();
+    void sessionSavedMidRunReopensStopped();
 
 private:
     // Trains `count` one-epoch runs, one after another, d_model 8, 16, ...
@@ -1510,6 +1511,30 @@ void TestMainWindow::loadedCheckpointBringsItsLossHistory() {
     QCOMPARE(after.size(), 2 * kStepsPerEpoch); // one curve, no gap
     for (int i = 0; i < after.size(); ++i)
         QCOMPARE(after[i].step, qint64(i + 1));
+}
+
+// A session saved while a run is held keeps that run as it is now (its checkpoint at the held step),
+// and reopens it as stopped, not as training.
+void TestMainWindow::sessionSavedMidRunReopensStopped() {
+    m_window->settingsPanel()->setConfig(smallConfig(1000));
+    QSignalSpy paused(m_window->controller(), &core::TrainingController::paused);
+    m_window->startPauseAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->lossView()->batchPointCount() > 0, kRunWaitMs);
+    m_window->startPauseAction()->trigger();
+    QVERIFY(paused.wait(kRunWaitMs));
+    const qint64 held = paused[0][0].toLongLong();
+    QTemporaryDir dir;
+    QCOMPARE(m_window->saveSession(dir.path()), QString());
+    QCOMPARE(m_window->runList()->record(1)->status, core::RunStatus::Paused); // still held here
+
+    MainWindow other;
+    QCOMPARE(other.openSession(dir.path()), QString());
+    const core::RunRecord *run = other.runList()->record(1);
+    QCOMPARE(run->status, core::RunStatus::Stopped);
+    QCOMPARE(qint64(run->batches.size()), held);
+    // Its checkpoint is the held state: it loads at step `held`.
+    QCOMPARE(other.loadCheckpoint(run->checkpoint), QString());
+    QCOMPARE(other.controller()->history().batches.size(), held);
 }
 
 #include "test_main_window.moc"
