@@ -26,7 +26,7 @@ namespace posenc::ui {
 namespace {
 const QString kRecentSessionsKey = QStringLiteral("files/recentSessions");
 
-// "1 run", "3 runs" ("1 queued run is", ... with a longer noun).
+// "1 run", "3 runs"; with another noun, "1 queued run", "2 queued runs".
 QString runCount(int n, const QString &noun = QObject::tr("run")) {
     return QStringLiteral("%1 %2%3").arg(n).arg(noun, n == 1 ? QString() : QStringLiteral("s"));
 }
