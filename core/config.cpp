@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "named_values.h"
+
 #include <QLocale>
 
 #include <cmath>
@@ -8,10 +10,6 @@
 namespace posenc::core {
 
 namespace {
-template <typename E> struct Named {
-    E value;
-    const char *name;
-};
 constexpr Named<PeKind> kKinds[] = {{PeKind::Sinusoidal, "sinusoidal"},
                                     {PeKind::SinusoidalConcat, "sinusoidal-concat"},
                                     {PeKind::Learned, "learned"},
@@ -23,30 +21,6 @@ constexpr Named<Backbone> kBackbones[] = {{Backbone::Lstm, "lstm"},
                                           {Backbone::CausalTransformer, "causal-transformer"}};
 constexpr Named<Task> kTasks[] = {{Task::Seed, "seed"}, {Task::Recency, "recency"}, {Task::Sum, "sum"}};
 constexpr Named<LstmImpl> kLstmImpls[] = {{LstmImpl::Fused, "fused"}, {LstmImpl::Reference, "reference"}};
-
-template <typename E, size_t N> QString nameOf(const Named<E> (&table)[N], E value) {
-    for (const auto &n : table)
-        if (n.value == value)
-            return QString::fromLatin1(n.name);
-    return QString::fromLatin1(table[0].name);
-}
-
-template <typename E, size_t N> bool parseName(const Named<E> (&table)[N], const QString &name, E *value) {
-    for (const auto &n : table) {
-        if (name.trimmed().compare(QLatin1String(n.name), Qt::CaseInsensitive) == 0) {
-            *value = n.value;
-            return true;
-        }
-    }
-    return false;
-}
-
-template <typename E, size_t N> QStringList namesOf(const Named<E> (&table)[N]) {
-    QStringList names;
-    for (const auto &n : table)
-        names << QString::fromLatin1(n.name);
-    return names;
-}
 
 void checkRange(QVector<ConfigIssue> &out, const char *option, const char *what, qint64 value, qint64 lo,
                 qint64 hi) {

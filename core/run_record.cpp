@@ -1,39 +1,24 @@
 #include "run_record.h"
 
-#include <array>
+#include "named_values.h"
+
 #include <limits>
 
 namespace posenc::core {
 
 namespace {
-struct StatusName {
-    RunStatus status;
-    const char *name;
-};
-constexpr std::array<StatusName, 7> kStatusNames{{{RunStatus::Queued, "queued"},
-                                                  {RunStatus::Training, "training"},
-                                                  {RunStatus::Paused, "paused"},
-                                                  {RunStatus::Done, "done"},
-                                                  {RunStatus::Stopped, "stopped"},
-                                                  {RunStatus::Diverged, "diverged"},
-                                                  {RunStatus::Failed, "failed"}}};
+constexpr Named<RunStatus> kStatuses[] = {{RunStatus::Queued, "queued"},   {RunStatus::Training, "training"},
+                                          {RunStatus::Paused, "paused"},   {RunStatus::Done, "done"},
+                                          {RunStatus::Stopped, "stopped"}, {RunStatus::Diverged, "diverged"},
+                                          {RunStatus::Failed, "failed"}};
 } // namespace
 
 QString runStatusName(RunStatus status) {
-    for (const StatusName &entry : kStatusNames)
-        if (entry.status == status)
-            return QString::fromLatin1(entry.name);
-    return QStringLiteral("failed");
+    return nameOf(kStatuses, status);
 }
 
 bool runStatusFromName(const QString &name, RunStatus *status) {
-    for (const StatusName &entry : kStatusNames) {
-        if (name == QLatin1String(entry.name)) {
-            *status = entry.status;
-            return true;
-        }
-    }
-    return false;
+    return parseExactName(kStatuses, name, status);
 }
 
 RunStatus statusOf(Outcome outcome) {
