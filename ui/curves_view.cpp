@@ -52,7 +52,7 @@ CurvesView::CurvesView(QWidget *parent) : QWidget(parent) {
     m_dimsError->hide();
 
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(320, 150);
+    m_plot->setMinimumSize(320, 110);
     setUpPlot(m_plot, tr("PE value per dimension"), tr("position"), tr("PE value"));
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);

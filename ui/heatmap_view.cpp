@@ -55,7 +55,7 @@ QString cellsPerPixel(double cells) {
 
 HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(320, 170);
+    m_plot->setMinimumSize(320, 120);
     m_plot->setMouseTracking(true);
     m_title = setUpPlot(m_plot, kindTitle(m_encoding.kind), tr("position"), tr("dimension"));
     for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis}) {

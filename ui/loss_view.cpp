@@ -87,7 +87,7 @@ QHBoxLayout *LossView::createControls() {
 
 LossView::LossView(QWidget *parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(320, 150);
+    m_plot->setMinimumSize(320, 110);
     setUpPlot(m_plot, tr("Training loss"), tr("step"), tr("MSE loss"));
     // Beside the axis rect: the legend never covers the newest steps, however many runs there are.
     placeLegendBeside(m_plot);

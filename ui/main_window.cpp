@@ -441,9 +441,10 @@ void MainWindow::restoreSettings(const core::CliOptions &options) {
     m_settings->setConfig(config);
     if (!restoreGeometry(s.value(kGeometryKey).toByteArray()))
         resize(QSize(1600, 1000).boundedTo(screen()->availableGeometry().size() * 0.95));
+    // First start: room for about five runs on a tall screen, two on a small one (1280x720), the rest
+    // for the plots.
     if (!restoreState(s.value(kStateKey).toByteArray()))
-        resizeDocks({m_runsDock}, {170},
-                    Qt::Vertical); // first start: room for about five rows, the rest for the views
+        resizeDocks({m_runsDock}, {screen()->availableGeometry().height() >= 900 ? 170 : 90}, Qt::Vertical);
     if (!m_vertical->restoreState(s.value(kSplitVKey).toByteArray()))
         m_vertical->setSizes({600, 350});
     if (!m_encodingSplit->restoreState(s.value(kSplitHKey).toByteArray()))

@@ -158,6 +158,7 @@ private Q_SLOTS:
     void damagedOrNewerSessionChangesNothing();
     void loadedCheckpointBringsItsLossHistory();
     void sessionSavedMidRunReopensStopped();
+    void fitsA1280x720Screen();
 
 private:
     // Trains `count` one-epoch runs, one after another, d_model 8, 16, ...
@@ -1535,6 +1536,16 @@ void TestMainWindow::sessionSavedMidRunReopensStopped() {
     // Its checkpoint is the held state: it loads at step `held`.
     QCOMPARE(other.loadCheckpoint(run->checkpoint), QString());
     QCOMPARE(other.controller()->history().batches.size(), held);
+}
+
+// The window, with its Settings and Runs docks, fits in 95% of a 1280x720 screen (the size it opens
+// at there), so the status bar and the runs stay on screen.
+void TestMainWindow::fitsA1280x720Screen() {
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    const QSize least = m_window->minimumSizeHint();
+    QVERIFY2(least.height() <= 684, qPrintable(QStringLiteral("needs %1 px of height").arg(least.height())));
+    QVERIFY2(least.width() <= 1216, qPrintable(QStringLiteral("needs %1 px of width").arg(least.width())));
 }
 
 #include "test_main_window.moc"
