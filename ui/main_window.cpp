@@ -448,7 +448,7 @@ void MainWindow::restoreSettings(const core::CliOptions &options) {
     if (!m_vertical->restoreState(s.value(kSplitVKey).toByteArray()))
         m_vertical->setSizes({600, 350});
     if (!m_encodingSplit->restoreState(s.value(kSplitHKey).toByteArray()))
-        m_encodingSplit->setSizes({330, 270});
+        m_encodingSplit->setSizes({300, 300});
     m_loss->setLogScale(s.value(kLogKey, false).toBool());
     m_loss->setSmoothing(s.value(kSmoothKey, 0.9).toDouble());
     m_lastDir = s.value(kDirKey, QDir::homePath()).toString();
