@@ -1,10 +1,10 @@
 // PosEnc Studio: the window, or a --headless training run. Everything else lives in core/ and ui/.
 
-#include "about_dialog.h"
-#include "cli_options.h"
-#include "cpu_runtime.h"
-#include "headless_run.h"
-#include "main_window.h"
+#include "dialogs/about_dialog.h"
+#include "headless/headless_run.h"
+#include "settings/cli_options.h"
+#include "util/cpu_runtime.h"
+#include "window/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

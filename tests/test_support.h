@@ -2,9 +2,9 @@
 // Small helpers shared by the core and the UI tests: small configs, files, readouts and mouse
 // events. The sinusoidal formula's oracle is core::peValue (pe_table.h), not a copy here.
 
-#include "config.h"
-#include "trainer.h"
-#include "training_types.h"
+#include "settings/config.h"
+#include "train/trainer.h"
+#include "train/training_types.h"
 
 #include <QByteArray>
 #include <QDir>

@@ -12,19 +12,20 @@
 //   posenc-bench sweep   (the drag sweep only)
 //   posenc-bench all     [--peers]
 
-#include "cpu_runtime.h"
-#include "curves_view.h"
-#include "headless_run.h"
-#include "heatmap_view.h"
-#include "loss_view.h"
-#include "main_window.h"
-#include "pe_table.h"
-#include "plot_export.h"
+#include "encoding/compute_table.h"
+#include "encoding/pe_table.h"
+#include "headless/headless_run.h"
+#include "plots/curves_view.h"
+#include "plots/heatmap_view.h"
+#include "plots/loss_view.h"
+#include "plots/plot_export.h"
 #include "qcustomplot.h"
-#include "run_list.h"
-#include "runs_panel.h"
-#include "settings_panel.h"
-#include "trainer.h"
+#include "train/trainer.h"
+#include "util/cpu_runtime.h"
+#include "window/main_window.h"
+#include "window/run_list.h"
+#include "window/runs_panel.h"
+#include "window/settings_panel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
