@@ -4,11 +4,15 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$ROOT/build"
+# Compile jobs: one per core.
+JOBS="$(nproc)"
+# ccache keys paths relative to the checkout, so another clone or worktree reuses its objects.
+export CCACHE_BASEDIR="$ROOT"
 
 # Debian packages the build, the tests and the screenshots need.
 PACKAGES=(cmake g++ make qt6-base-dev qt6-svg-dev libtorch-dev libqcustomplot-dev libopenblas0-pthread
           libgl1-mesa-dev fonts-dejavu-core xvfb xauth python3-torch python3-matplotlib
-          desktop-file-utils appstream)
+          desktop-file-utils appstream ccache)
 
 install_missing() {
   local missing=()
@@ -30,5 +34,5 @@ build() {
   if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
   fi
-  cmake --build "$BUILD" -j2
+  cmake --build "$BUILD" -j"$JOBS"
 }
