@@ -413,7 +413,7 @@ void SettingsPanel::onChanged(bool encodingTouched) {
     markInvalid(badOptions);
     updateAttentionFields(c);
     if (encodingTouched)
-        Q_EMIT encodingChanged(c.encoding);
+        Q_EMIT encodingChanged(c);
     Q_EMIT configChanged(c, messages);
 }
 

@@ -37,8 +37,9 @@ public:
     // findChild.
 
 Q_SIGNALS:
-    // Any of kind, d_model, max_len, base changed (while typing, dragging or clicking arrows).
-    void encodingChanged(const posenc::core::EncodingConfig &encoding);
+    // Any of kind, d_model, max_len, base, backbone, heads changed (while typing, dragging or clicking
+    // arrows); `config` is every setting as it stands (the table's seed, the shape the views mark).
+    void encodingChanged(const posenc::core::TrainConfig &config);
     // Any setting changed; `problems` is empty when the settings are valid.
     void configChanged(const posenc::core::TrainConfig &config, const QStringList &problems);
     // Return was pressed in a field: the window starts a valid run.

@@ -67,6 +67,32 @@ private Q_SLOTS:
                      qPrintable(why));
     }
 
+    // An encoding change carries every setting (the seed of a learned table, the shape the views
+    // mark), so the window's views need not read the panel back; other changes carry only configChanged.
+    void encodingChangeCarriesEverySetting() {
+        SettingsPanel panel;
+        core::TrainConfig c = posenc::testing::smallConfig(3);
+        c.seed = 11;
+        c.seqLen = 30;
+        panel.setConfig(c);
+        QSignalSpy encoding(&panel, &SettingsPanel::encodingChanged);
+        QSignalSpy config(&panel, &SettingsPanel::configChanged);
+        child<QSpinBox>(&panel, QStringLiteral("d-model"))->setValue(48);
+        QCOMPARE(encoding.count(), 1);
+        const auto told = encoding.at(0).at(0).value<core::TrainConfig>();
+        QCOMPARE(told.encoding.dModel, 48);
+        QCOMPARE(told.seed, quint64(11));
+        QCOMPARE(told.seqLen, 30);
+        QCOMPARE(told.epochs, 3);
+        QCOMPARE(told, panel.config());
+        QCOMPARE(config.count(), 1);
+        QCOMPARE(config.at(0).at(0).value<core::TrainConfig>(), told);
+        child<QSpinBox>(&panel, QStringLiteral("seq-len"))->setValue(20);
+        QCOMPARE(encoding.count(), 1);
+        QCOMPARE(config.count(), 2);
+        QCOMPARE(config.at(1).at(0).value<core::TrainConfig>().seqLen, 20);
+    }
+
     void commaLearningRateInTheUsersLocale() {
         QLocale::setDefault(QLocale(QStringLiteral("de_DE")));
         SettingsPanel panel;
