@@ -237,6 +237,11 @@ void RunList::clear() {
     endResetModel();
     for (int id : gone)
         emit runRemoved(id);
+    emit cleared();
+}
+
+QString RunList::label(const core::RunRecord &run) {
+    return tr("run %1 \u00b7 %2").arg(run.id).arg(run.name());
 }
 
 int RunList::indexOf(int id) const {

@@ -68,8 +68,11 @@ public:
     Removed removeRun(int id);
     // Puts a removed run back at `row` (clamped) under its old id.
     void restoreRun(const core::RunRecord &record, int row);
-    // Removes every run (runRemoved for each).
+    // Removes every run (runRemoved for each, then cleared).
     void clear();
+
+    // How the views and messages name a run: "run 3 · " and its name.
+    static QString label(const core::RunRecord &run);
 
 Q_SIGNALS:
     // A row appeared (new or restored): views read record(id).
@@ -81,6 +84,8 @@ Q_SIGNALS:
     void probeChanged(int id);
     void tableChanged(int id);
     void runRemoved(int id);
+    // clear() removed every run: views drop what they kept beside the runs.
+    void cleared();
     void visibilityChanged(int id, bool visible);
 
 private:

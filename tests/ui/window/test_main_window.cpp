@@ -1,14 +1,12 @@
 // MainWindow: the settings drive the views live, the hover readout, Start / Pause / Resume / Stop /
-// Reset of a real training run on the worker thread, closing mid-run, exports and their errors,
-// invalid settings, a diverged run, persisted settings with command-line overrides, checkpoints
-// and the shortcuts.
+// Reset of a real training run on the worker thread, closing mid-run, invalid settings, a diverged
+// run, persisted settings with command-line overrides, the shortcuts, and the views following the
+// runs (rows, colours, delete and undo, visibility, selection, the Runs dock).
 
 #include "encoding/compute_table.h"
-#include "test_support.h"
-#include "window/main_window.h"
+#include "window_test_support.h"
 
-#include "lab/compare_plan.h"
-#include "lab/session.h"
+#include "encoding/pe_table_computer.h"
 #include "plots/curves_view.h"
 #include "plots/extrapolation_view.h"
 #include "plots/heatmap_view.h"
@@ -16,6 +14,7 @@
 #include "plots/palette.h"
 #include "plots/similarity_view.h"
 #include "window/run_list.h"
+#include "window/run_tracker.h"
 #include "window/runs_panel.h"
 #include "window/settings_panel.h"
 
@@ -26,7 +25,6 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -39,7 +37,6 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -48,49 +45,15 @@
 #include <cmath>
 
 using namespace posenc;
+using namespace posenc::testing;
 using posenc::ui::MainWindow;
 using State = core::TrainingController::State;
 
-Q_DECLARE_METATYPE(MainWindow::View)
-
 namespace {
-
-// A run small enough for a test: 256 samples in batches of 8 (32 steps an epoch), max_len 64.
-using posenc::testing::smallConfig;
-constexpr int kStepsPerEpoch = 256 / 8;
-using posenc::testing::child;
-using posenc::testing::number;
-using posenc::testing::settingsMessage;
-// How long a wait for training progress may take before it counts as a hang: generous, so that the
-// waits hold in sanitizer builds (several times slower); QTRY_* returns as soon as it holds.
-constexpr int kRunWaitMs = 60000;
 
 // The seed's interleaved sinusoidal PE, from the oracle core::peValue.
 double sinusoid(int position, int dim, int dModel) {
-    return core::peValue(posenc::testing::makeEncoding(core::PeKind::Sinusoidal, dModel, position + 1),
-                         position, dim);
-}
-
-QString plain(const QAction *action) {
-    return action->text().remove(QLatin1Char('&'));
-}
-
-// Answers the next modal message box (e.g. the quit confirmation) by clicking the button `text`,
-// and records the box's question in `question`. Looks for it at every event-loop turn, 200 at most.
-void answerNextBox(const QString &text, QString *question, int attempts = 200) {
-    QTimer::singleShot(0, [=] {
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        if (!box) {
-            if (attempts > 0)
-                answerNextBox(text, question, attempts - 1);
-            return;
-        }
-        *question = box->text();
-        for (QAbstractButton *button : box->buttons())
-            if (button->text() == text)
-                return button->click();
-        box->reject();
-    });
+    return core::peValue(makeEncoding(core::PeKind::Sinusoidal, dModel, position + 1), position, dim);
 }
 
 // Threads of this process whose name is `name` (QThread names the OS thread after its objectName).
@@ -121,31 +84,21 @@ private Q_SLOTS:
     void hoverReadout();
     void curvesFollowHeatmapRange();
     void trainingFillsLossPlot();
-    void tabsAndSimilarityFollowsTable();
-    void finishedRunsProbeInExtrapolation();
     void pauseHoldsAndResumeContinues();
-    void stopKeepsHistoryAndResetClears();
     void resetMidRunActsWhenStopped();
-    void closingMidRunJoinsWorker();
+    void stopKeepsHistoryAndResetClears();
     void quitAsksFirst();
     void speedAndEtaFromTheFirstBatches();
-    void exportWritesRequestedSize_data();
-    void exportWritesRequestedSize();
-    void exportToUnwritablePath();
-    void failedWriteOffersAnotherFolder_data();
-    void failedWriteOffersAnotherFolder();
-    void defaultExportNames();
+    void closingMidRunJoinsWorker();
+    void tabsAndSimilarityFollowsTable();
+    void finishedRunsProbeInExtrapolation();
     void seqLenBeyondMaxLen();
     void badLearningRate_data();
     void badLearningRate();
-    void heatmapKeepsLastValidTable();
     void bigTableIsComputedOffTheGuiThread();
+    void heatmapKeepsLastValidTable();
     void divergedRun();
     void settingsPersist();
-    void checkpointThroughWindow();
-    void learnedTableIsShownAndExportedAsTrained();
-    void loadGarbageCheckpoint();
-    void openRecentCheckpoints();
     void shortcuts();
     void twoRunsTwoRowsTwoColours();
     void deleteAndUndoRestoreTheRun();
@@ -154,30 +107,16 @@ private Q_SLOTS:
     void selectingARowShowsItsEncoding();
     void runsDockInViewMenuAndPersists();
     void deleteKeyInTheRunsPanel();
-    void compareQueuesRunsAndTheSessionReopensEqual();
-    void damagedOrNewerSessionChangesNothing_data();
-    void damagedOrNewerSessionChangesNothing();
-    void loadedCheckpointBringsItsLossHistory();
-    void sessionSavedMidRunReopensStopped();
     void fitsA1280x720Screen();
 
 private:
-    // Trains `count` one-epoch runs, one after another, d_model 8, 16, ...
-    void trainRuns(int count);
     MainWindow *m_window = nullptr;
     QTemporaryDir m_settingsDir;
 };
 
 void TestMainWindow::initTestCase() {
-    // QSettings go to a test folder, never the user's settings: this run's own temporary folder,
-    // since ~/.qttest is shared with any other test_main_window running at the same time (another
-    // build, a sanitizer run), whose clear() made settingsPersist fail now and then.
-    QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_settingsDir.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("PosEnc Studio Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    isolateSettings(m_settingsDir, QStringLiteral("test_main_window"));
 }
 
 void TestMainWindow::init() {
@@ -647,148 +586,6 @@ void TestMainWindow::finishedRunsProbeInExtrapolation() {
     QCOMPARE(view->runIds(), QVector<int>{});
 }
 
-void TestMainWindow::exportWritesRequestedSize_data() {
-    QTest::addColumn<MainWindow::View>("view");
-    QTest::addColumn<double>("scale");
-    QTest::newRow("heatmap x1") << MainWindow::View::Heatmap << 1.0;
-    QTest::newRow("heatmap x2") << MainWindow::View::Heatmap << 2.0;
-    QTest::newRow("curves x1") << MainWindow::View::Curves << 1.0;
-    QTest::newRow("curves x2") << MainWindow::View::Curves << 2.0;
-    QTest::newRow("loss x1") << MainWindow::View::Loss << 1.0;
-    QTest::newRow("loss x2") << MainWindow::View::Loss << 2.0;
-    QTest::newRow("similarity x1") << MainWindow::View::Similarity << 1.0;
-    QTest::newRow("extrapolation x2") << MainWindow::View::Extrapolation << 2.0;
-}
-
-void TestMainWindow::exportWritesRequestedSize() {
-    QFETCH(MainWindow::View, view);
-    QFETCH(double, scale);
-    m_window->settingsPanel()->setConfig(smallConfig(1));
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(m_window->defaultExportName(view));
-    QCOMPARE(m_window->exportView(view, path, 640, 360, scale), QString());
-    const QImage image(path);
-    QVERIFY(!image.isNull());
-    QCOMPARE(image.size(), QSize(qRound(640 * scale), qRound(360 * scale)));
-    QVERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("errorBox")));
-    QVERIFY(m_window->statusText().contains(QStringLiteral("Saved %1").arg(path)));
-}
-
-void TestMainWindow::exportToUnwritablePath() {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("no-such-folder/heatmap.png"));
-    const QString error = m_window->exportView(MainWindow::View::Heatmap, path, 640, 360, 1.0);
-    QVERIFY(!error.isEmpty());
-    QVERIFY2(error.contains(path), qPrintable(error));
-
-    auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("errorBox"));
-    QVERIFY(box);
-    QTRY_VERIFY(box->isVisible());
-    QCOMPARE(box->text(), error);
-    QVERIFY(m_window->statusText().contains(error));
-    box->close();
-    QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("errorBox")));
-
-    QVERIFY(!QFile::exists(path));
-    QVERIFY(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
-}
-
-void TestMainWindow::failedWriteOffersAnotherFolder_data() {
-    QTest::addColumn<QString>("action"); // the File menu entry, or "" for exportView
-    QTest::addColumn<QString>("fileName");
-    QTest::newRow("heatmap picture") << QString() << QStringLiteral("heatmap.png");
-    QTest::newRow("checkpoint") << QStringLiteral("Save checkpoint…") << QStringLiteral("checkpoint.pt");
-    QTest::newRow("PE matrix CSV") << QStringLiteral("Export PE matrix as CSV…") << QStringLiteral("pe.csv");
-}
-
-void TestMainWindow::failedWriteOffersAnotherFolder() {
-    QFETCH(QString, action);
-    QFETCH(QString, fileName);
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    // A path under a regular file cannot be written, not even by root.
-    const QString blocker = dir.filePath(QStringLiteral("a-file"));
-    QVERIFY(testing::writeBytes(blocker, "x"));
-    const QString badPath = blocker + QStringLiteral("/") + fileName;
-    const QString other = dir.filePath(QStringLiteral("other"));
-    QVERIFY(QDir().mkpath(other));
-    QStringList asked; // "file: <start>" or "folder: <start>", in order
-    m_window->setPathChooser([&](const QString &, const QString &start, bool folder) {
-        asked << (folder ? QStringLiteral("folder: ") : QStringLiteral("file: ")) + start;
-        return folder ? other : badPath;
-    });
-
-    if (action.contains(QStringLiteral("checkpoint"))) { // a trained run to save
-        m_window->settingsPanel()->setConfig(smallConfig(1));
-        QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
-        m_window->startPauseAction()->trigger();
-        QVERIFY(finishedSpy.wait(60000));
-    }
-    if (action.isEmpty()) {
-        QVERIFY(!m_window->exportView(MainWindow::View::Heatmap, badPath, 640, 360).isEmpty());
-    } else {
-        QAction *entry = nullptr;
-        for (QAction *a : m_window->findChildren<QAction *>())
-            if (plain(a) == action)
-                entry = a;
-        QVERIFY2(entry, qPrintable(action));
-        entry->trigger();
-    }
-
-    auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("errorBox"));
-    QVERIFY(box);
-    QTRY_VERIFY(box->isVisible());
-    QVERIFY2(box->text().startsWith(QStringLiteral("Cannot write %1: ").arg(badPath)),
-             qPrintable(box->text()));
-    QVERIFY(!QFile::exists(badPath));
-    QAbstractButton *choose = nullptr;
-    for (QAbstractButton *b : box->buttons())
-        if (b->text() == QStringLiteral("Choose another folder…"))
-            choose = b;
-    QVERIFY(choose);
-    QVERIFY(box->button(QMessageBox::Cancel));
-    choose->click();
-
-    const QString written = QDir(other).filePath(fileName);
-    QVERIFY2(QFileInfo(written).size() > 0, qPrintable(written));
-    QCOMPARE(asked.size(), action.isEmpty() ? 1 : 2);
-    QVERIFY(asked.last().startsWith(QStringLiteral("folder: ")));
-    QVERIFY2(m_window->statusText().contains(written), qPrintable(m_window->statusText()));
-    QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("errorBox")));
-    if (action.isEmpty()) {
-        QCOMPARE(QImage(written).size(), QSize(640, 360));
-    } else if (action.contains(QStringLiteral("checkpoint"))) {
-        MainWindow fresh; // the run was held all along: the second folder has all of it
-        QCOMPARE(fresh.loadCheckpoint(written), QString());
-        QCOMPARE(fresh.settingsPanel()->config(), smallConfig(1));
-    } else {
-        QFile csv(written);
-        QVERIFY(csv.open(QIODevice::ReadOnly));
-        QCOMPARE(csv.readAll().count('\n'),
-                 1 + m_window->settingsPanel()->config().encoding.maxLen); // header + rows
-    }
-}
-
-void TestMainWindow::defaultExportNames() {
-    core::TrainConfig c;
-    c.encoding.dModel = 32;
-    c.encoding.maxLen = 100;
-    m_window->settingsPanel()->setConfig(c);
-    QCOMPARE(m_window->defaultExportName(MainWindow::View::Heatmap),
-             QStringLiteral("pe_sinusoidal_d32_L100.png"));
-    QCOMPARE(m_window->defaultExportName(MainWindow::View::Curves),
-             QStringLiteral("curves_sinusoidal_d32_L100.png"));
-    QCOMPARE(m_window->defaultExportName(MainWindow::View::Loss, QStringLiteral("pdf")),
-             QStringLiteral("loss_sinusoidal_d32_L100.pdf"));
-    child<QSpinBox>(m_window->settingsPanel(), QStringLiteral("d-model"))->setValue(48);
-    child<QComboBox>(m_window->settingsPanel(), QStringLiteral("pe"))
-        ->setCurrentText(QStringLiteral("learned"));
-    QCOMPARE(m_window->defaultExportName(MainWindow::View::Heatmap),
-             QStringLiteral("pe_learned_d48_L100.png"));
-}
-
 void TestMainWindow::seqLenBeyondMaxLen() {
     ui::SettingsPanel *panel = m_window->settingsPanel();
     core::TrainConfig c = smallConfig(1);
@@ -967,184 +764,6 @@ void TestMainWindow::settingsPersist() {
     QTRY_COMPARE(m_window->heatmapView()->dimensions(), 64);
 }
 
-void TestMainWindow::learnedTableIsShownAndExportedAsTrained() {
-    core::TrainConfig c = smallConfig(2);
-    c.encoding.kind = core::PeKind::Learned;
-    c.encoding.dModel = 8;
-    m_window->settingsPanel()->setConfig(c);
-    const core::PeTable initial = core::computePeTable(c.encoding, c.seed);
-    QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
-    m_window->startPauseAction()->trigger();
-    QVERIFY(finishedSpy.wait(60000));
-    const core::PeTable trained = m_window->controller()->currentPeTable();
-    QVERIFY(trained.at(0, 0) != initial.at(0, 0)); // position 0 was trained
-    // The run's row keeps its table as trained.
-    QCOMPARE(m_window->runList()->recordAt(0)->table.values, trained.values);
-
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    // The CSV holds the trained values, also after a checkpoint is loaded into a fresh window.
-    const auto csvCell00 = [](const QString &path) {
-        QFile file(path);
-        return file.open(QIODevice::ReadOnly)
-                   ? file.readAll().split('\n').value(1).split(',').value(1).toDouble()
-                   : qQNaN();
-    };
-    QCOMPARE(m_window->exportPeCsv(dir.filePath("pe.csv")), QString());
-    QCOMPARE(float(csvCell00(dir.filePath("pe.csv"))), trained.at(0, 0));
-    QCOMPARE(m_window->saveCheckpoint(dir.filePath("run.pt")), QString());
-    MainWindow fresh;
-    QCOMPARE(fresh.loadCheckpoint(dir.filePath("run.pt")), QString());
-    QCOMPARE(fresh.exportPeCsv(dir.filePath("loaded.csv")), QString());
-    QCOMPARE(float(csvCell00(dir.filePath("loaded.csv"))), trained.at(0, 0));
-
-    // Another seed is another run: the views show the table that run would start from.
-    c.seed = 11;
-    m_window->settingsPanel()->setConfig(c);
-    QCOMPARE(m_window->exportPeCsv(dir.filePath("other.csv")), QString());
-    QCOMPARE(float(csvCell00(dir.filePath("other.csv"))), core::computePeTable(c.encoding, 11).at(0, 0));
-}
-
-void TestMainWindow::checkpointThroughWindow() {
-    core::TrainConfig c = smallConfig(2);
-    c.encoding.dModel = 16;
-    c.seed = 5;
-    m_window->settingsPanel()->setConfig(c);
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("run.pt"));
-    // Nothing trained yet: saving says so.
-    QVERIFY(!m_window->saveCheckpoint(path).isEmpty());
-    QVERIFY(!QFile::exists(path));
-
-    QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
-    m_window->startPauseAction()->trigger();
-    QVERIFY(finishedSpy.wait(60000));
-    QCOMPARE(m_window->saveCheckpoint(path), QString());
-    QVERIFY(QFileInfo(path).size() > 0);
-
-    MainWindow fresh;
-    QCOMPARE(fresh.settingsPanel()->config(), core::TrainConfig());
-    QCOMPARE(fresh.loadCheckpoint(path), QString());
-    QCOMPARE(fresh.settingsPanel()->config(), c);
-    QVERIFY2(fresh.startPauseAction()->text().contains(QStringLiteral("Continue")),
-             qPrintable(fresh.startPauseAction()->text()));
-    QTRY_COMPARE(fresh.heatmapView()->dimensions(), 16);
-    QVERIFY(fresh.statusText().contains(QStringLiteral("at epoch 2 of 2")));
-
-    // Continue with one more epoch: the run goes on from epoch 2 at step 64.
-    child<QSpinBox>(fresh.settingsPanel(), QStringLiteral("epochs"))->setValue(3);
-    QVERIFY2(fresh.startPauseAction()->text().contains(QStringLiteral("Continue")),
-             "changing only the epochs keeps the loaded run");
-    QSignalSpy freshFinished(fresh.controller(), &core::TrainingController::finished);
-    QSignalSpy started(fresh.controller(), &core::TrainingController::runStarted);
-    fresh.startPauseAction()->trigger();
-    QVERIFY(freshFinished.wait(60000));
-    QCOMPARE(started.count(), 1);
-    QCOMPARE(started.at(0).at(1).toInt(), 2);
-    QCOMPARE(started.at(0).at(2).toLongLong(), qint64(2 * kStepsPerEpoch));
-    const auto result = freshFinished.at(0).at(0).value<core::TrainResult>();
-    QCOMPARE(result.outcome, core::Outcome::Completed);
-    QCOMPARE(result.epochsDone, 3);
-    // The checkpoint brought its history: the curve goes on from the saved two epochs with no gap.
-    QCOMPARE(fresh.lossView()->epochPointCount(), 3);
-    QCOMPARE(fresh.lossView()->batchPointCount(), 3 * kStepsPerEpoch);
-    QCOMPARE(fresh.lossView()->batchHistory().first().step, qint64(1));
-    QCOMPARE(fresh.lossView()->batchHistory().at(2 * kStepsPerEpoch).step, qint64(2 * kStepsPerEpoch + 1));
-    // The loaded checkpoint is a row, and the continued run trains on in it.
-    QCOMPARE(fresh.runList()->count(), 1);
-    QCOMPARE(fresh.runList()->recordAt(0)->epoch, 3);
-    QCOMPARE(fresh.runList()->recordAt(0)->status, core::RunStatus::Done);
-    // Its checkpoint is now the continued run's, kept for a session (not the file it was loaded from).
-    QVERIFY(fresh.runList()->recordAt(0)->checkpoint != path);
-    QVERIFY(QFileInfo(fresh.runList()->recordAt(0)->checkpoint).size() > 0);
-    QCOMPARE(fresh.lossView()->currentRun(), fresh.runList()->recordAt(0)->id);
-    QCOMPARE(plain(fresh.startPauseAction()), QStringLiteral("Start"));
-}
-
-void TestMainWindow::loadGarbageCheckpoint() {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("garbage.pt"));
-    QVERIFY(posenc::testing::writeBytes(path, "this is not a checkpoint\n"));
-
-    core::TrainConfig c = smallConfig(4);
-    c.encoding.dModel = 24;
-    m_window->settingsPanel()->setConfig(c);
-    const QString error = m_window->loadCheckpoint(path);
-    QVERIFY(!error.isEmpty());
-    QVERIFY2(error.contains(path), qPrintable(error));
-    QCOMPARE(m_window->settingsPanel()->config(), c);
-    QCOMPARE(plain(m_window->startPauseAction()), QStringLiteral("Start"));
-
-    const QString missing = dir.filePath(QStringLiteral("missing.pt"));
-    const QString missingError = m_window->loadCheckpoint(missing);
-    QVERIFY2(missingError.contains(missing), qPrintable(missingError));
-    QCOMPARE(m_window->settingsPanel()->config(), c);
-}
-
-namespace {
-// The paths File > Open Recent lists, top to bottom.
-QStringList recentPaths(const QMenu *menu) {
-    QStringList paths;
-    for (const QAction *action : menu->actions())
-        if (!action->data().toString().isEmpty())
-            paths << action->data().toString();
-    return paths;
-}
-} // namespace
-
-void TestMainWindow::openRecentCheckpoints() {
-    auto *recent = m_window->findChild<QMenu *>(QStringLiteral("recentMenu"));
-    QVERIFY(recent);
-    QVERIFY2(!recent->menuAction()->isEnabled(), "an empty list is greyed out");
-    m_window->settingsPanel()->setConfig(smallConfig(1));
-    QSignalSpy finishedSpy(m_window->controller(), &core::TrainingController::finished);
-    m_window->startPauseAction()->trigger();
-    QVERIFY(finishedSpy.wait(60000));
-
-    // Nine saves: the last eight are listed, most recent first.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    QStringList saved;
-    for (int i = 0; i < 9; ++i) {
-        saved << dir.filePath(QStringLiteral("c%1.pt").arg(i));
-        QCOMPARE(m_window->saveCheckpoint(saved.last()), QString());
-    }
-    QVERIFY(recent->menuAction()->isEnabled());
-    QStringList expected;
-    for (int i = 8; i >= 1; --i)
-        expected << saved.at(i);
-    QCOMPARE(recentPaths(recent), expected);
-    QVERIFY2(recent->actions().first()->text().contains(QStringLiteral("c8.pt")),
-             qPrintable(recent->actions().first()->text()));
-
-    // A file that has gone is dropped when chosen, with a note in the status bar.
-    QVERIFY(QFile::remove(saved.at(5)));
-    recent->actions().at(expected.indexOf(saved.at(5)))->trigger();
-    expected.removeAll(saved.at(5));
-    QCOMPARE(recentPaths(recent), expected);
-    QVERIFY2(m_window->statusText().contains(QStringLiteral("no longer exists")),
-             qPrintable(m_window->statusText()));
-
-    // Choosing one that exists loads it and moves it to the top.
-    recent->actions().at(expected.indexOf(saved.at(2)))->trigger();
-    QVERIFY2(m_window->statusText().contains(QStringLiteral("Loaded c2.pt at epoch 1 of 1")),
-             qPrintable(m_window->statusText()));
-    expected.removeAll(saved.at(2));
-    expected.prepend(saved.at(2));
-    QCOMPARE(recentPaths(recent), expected);
-
-    // The list outlives the window; Clear list empties it.
-    MainWindow again;
-    auto *againRecent = again.findChild<QMenu *>(QStringLiteral("recentMenu"));
-    QVERIFY(againRecent);
-    QCOMPARE(recentPaths(againRecent), expected);
-    againRecent->actions().last()->trigger();
-    QCOMPARE(recentPaths(againRecent), QStringList());
-    QVERIFY(!againRecent->menuAction()->isEnabled());
-}
-
 void TestMainWindow::shortcuts() {
     QAction *startPause = m_window->startPauseAction();
     QAction *stop = m_window->stopAction();
@@ -1189,20 +808,8 @@ void TestMainWindow::shortcuts() {
     QVERIFY(startPause->toolTip().startsWith(QStringLiteral("Start training")));
 }
 
-void TestMainWindow::trainRuns(int count) {
-    QSignalSpy finished(m_window->controller(), &core::TrainingController::finished);
-    for (int i = 0; i < count; ++i) {
-        core::TrainConfig c = smallConfig(1);
-        c.encoding.dModel = 8 << i;
-        m_window->settingsPanel()->setConfig(c);
-        m_window->startPauseAction()->trigger();
-        QVERIFY(finished.wait(60000));
-    }
-    QCOMPARE(finished.count(), count);
-}
-
 void TestMainWindow::twoRunsTwoRowsTwoColours() {
-    trainRuns(2);
+    trainRuns(m_window, 2);
     if (QTest::currentTestFailed())
         return;
     ui::RunList *runs = m_window->runList();
@@ -1249,7 +856,7 @@ void TestMainWindow::twoRunsTwoRowsTwoColours() {
 }
 
 void TestMainWindow::deleteAndUndoRestoreTheRun() {
-    trainRuns(3);
+    trainRuns(m_window, 3);
     if (QTest::currentTestFailed())
         return;
     ui::RunList *runs = m_window->runList();
@@ -1282,10 +889,10 @@ void TestMainWindow::deleteAndUndoRestoreTheRun() {
     QVERIFY(!m_window->similarityView()->runCurve(2).isEmpty());
     QVERIFY(undo->isHidden());
     QVERIFY(!m_window->undoDeleteAction()->isEnabled());
-    QVERIFY(!m_window->undoDeleteRun()); // one undo per delete
+    QVERIFY(!m_window->runTracker()->undoDelete()); // one undo per delete
 
     // Ctrl+Z (the action) undoes too.
-    QCOMPARE(m_window->deleteRun(3), QString());
+    QCOMPARE(m_window->runTracker()->deleteRun(3), QString());
     QCOMPARE(runs->count(), 2);
     m_window->undoDeleteAction()->trigger();
     QCOMPARE(runs->ids(), (QVector<int>{1, 2, 3}));
@@ -1295,9 +902,9 @@ void TestMainWindow::liveRunCannotBeDeleted() {
     m_window->settingsPanel()->setConfig(smallConfig(1000));
     m_window->startPauseAction()->trigger();
     QTRY_VERIFY(m_window->lossView()->batchPointCount() > 0);
-    const int live = m_window->liveRunId();
+    const int live = m_window->runTracker()->liveRunId();
     QCOMPARE(m_window->runList()->record(live)->status, core::RunStatus::Training);
-    const QString why = m_window->deleteRun(live);
+    const QString why = m_window->runTracker()->deleteRun(live);
     QVERIFY2(why.contains(QStringLiteral("training")), qPrintable(why));
     QVERIFY(m_window->statusText().contains(QStringLiteral("stop it before deleting it")));
     QCOMPARE(m_window->runList()->count(), 1);
@@ -1305,12 +912,12 @@ void TestMainWindow::liveRunCannotBeDeleted() {
     QTRY_COMPARE(m_window->runList()->record(live)->status, core::RunStatus::Paused);
     m_window->stopAction()->trigger();
     QTRY_COMPARE(m_window->runList()->record(live)->status, core::RunStatus::Stopped);
-    QCOMPARE(m_window->deleteRun(live), QString());
+    QCOMPARE(m_window->runTracker()->deleteRun(live), QString());
     QCOMPARE(m_window->runList()->count(), 0);
 }
 
 void TestMainWindow::uncheckingHidesTheRun() {
-    trainRuns(2);
+    trainRuns(m_window, 2);
     if (QTest::currentTestFailed())
         return;
     ui::RunList *runs = m_window->runList();
@@ -1331,7 +938,7 @@ void TestMainWindow::uncheckingHidesTheRun() {
 }
 
 void TestMainWindow::selectingARowShowsItsEncoding() {
-    trainRuns(2); // d_model 8, then 16
+    trainRuns(m_window, 2); // d_model 8, then 16
     if (QTest::currentTestFailed())
         return;
     QTRY_COMPARE(m_window->heatmapView()->dimensions(), 16);
@@ -1383,7 +990,7 @@ void TestMainWindow::runsDockInViewMenuAndPersists() {
 }
 
 void TestMainWindow::deleteKeyInTheRunsPanel() {
-    trainRuns(2);
+    trainRuns(m_window, 2);
     if (QTest::currentTestFailed())
         return;
     m_window->show();
@@ -1399,146 +1006,6 @@ void TestMainWindow::deleteKeyInTheRunsPanel() {
     QCOMPARE(m_window->lossView()->runIds(), (QVector<int>{1, 2}));
 }
 
-QTEST_MAIN(TestMainWindow)
-// Compare… of three encodings: three queued rows that train one after another, three probe curves, and
-// a session that saves them all and reopens, in another window, with every value equal.
-void TestMainWindow::compareQueuesRunsAndTheSessionReopensEqual() {
-    const core::TrainConfig base = smallConfig(1);
-    m_window->settingsPanel()->setConfig(base);
-    const core::ComparePlan plan = core::planComparison(
-        base, {core::PeKind::Sinusoidal, core::PeKind::Learned, core::PeKind::None}, {core::Backbone::Lstm});
-    QCOMPARE(plan.configs.size(), 3);
-    QSignalSpy done(m_window->runQueue(), &core::RunQueue::queueFinished);
-    m_window->queueComparison(plan.configs);
-    ui::RunList *runs = m_window->runList();
-    QCOMPARE(runs->rowCount(), 3);
-    QCOMPARE(runs->recordAt(2)->status, core::RunStatus::Queued);
-    QVERIFY(done.wait(120000));
-    QCOMPARE(runs->ids(), (QVector<int>{1, 2, 3}));
-    for (int row = 0; row < 3; ++row) {
-        const core::RunRecord *run = runs->recordAt(row);
-        QCOMPARE(run->config.encoding.kind, plan.configs[row].encoding.kind); // each in its queued row
-        QCOMPARE(run->status, core::RunStatus::Done);
-        QCOMPARE(run->batches.size(), kStepsPerEpoch);
-        QVERIFY(run->probe.points.size() >= 2); // 20 and 40; 80 and 160 lie beyond max_len 64 for the tables
-        QVERIFY(QFileInfo::exists(run->checkpoint));
-    }
-    QCOMPARE(m_window->extrapolationView()->runIds(), (QVector<int>{1, 2, 3}));
-    QCOMPARE(m_window->lossView()->runIds(), (QVector<int>{1, 2, 3}));
-
-    QTemporaryDir dir;
-    const QString folder = QDir(dir.path()).filePath(QStringLiteral("my session"));
-    QCOMPARE(m_window->saveSession(folder), QString());
-    QVector<core::RunRecord> saved;
-    QCOMPARE(core::loadSession(folder, &saved), QString());
-    QCOMPARE(saved.size(), 3);
-
-    MainWindow other;
-    QCOMPARE(other.openSession(QDir(folder).filePath(QStringLiteral("session.json"))), QString());
-    ui::RunList *reopened = other.runList();
-    QCOMPARE(reopened->ids(), (QVector<int>{1, 2, 3}));
-    for (int id = 1; id <= 3; ++id) {
-        const core::RunRecord *a = runs->record(id);
-        const core::RunRecord *b = reopened->record(id);
-        QCOMPARE(b->name(), a->name());
-        QCOMPARE(b->status, a->status);
-        QCOMPARE(b->epoch, a->epoch);
-        QCOMPARE(b->epochs.size(), a->epochs.size());
-        QCOMPARE(b->epochs.last().trainLoss, a->epochs.last().trainLoss); // exactly
-        QCOMPARE(b->epochs.last().valLoss, a->epochs.last().valLoss);
-        QCOMPARE(b->batches.size(), a->batches.size());
-        QCOMPARE(b->batches.last().loss, a->batches.last().loss);
-        QCOMPARE(b->probe.points.size(), a->probe.points.size());
-        for (int i = 0; i < a->probe.points.size(); ++i)
-            QCOMPARE(b->probe.points[i].loss, a->probe.points[i].loss);
-        QCOMPARE(other.lossView()->graphsOf(id).smooth->pen().color(), ui::runColor(id - 1));
-        QCOMPARE(other.lossView()->batchPointCount(id), kStepsPerEpoch);
-    }
-    QCOMPARE(reopened->record(2)->table.rows, base.encoding.maxLen); // the learned run's trained table
-    QCOMPARE(reopened->record(2)->table.values, runs->record(2)->table.values);
-    QCOMPARE(other.extrapolationView()->runIds(), (QVector<int>{1, 2, 3}));
-    // posenc-studio --session <folder> opens it too.
-    core::CliOptions options;
-    options.sessionPath = folder;
-    MainWindow fromCli(options);
-    QCOMPARE(fromCli.runList()->ids(), (QVector<int>{1, 2, 3}));
-}
-
-void TestMainWindow::damagedOrNewerSessionChangesNothing_data() {
-    QTest::addColumn<QByteArray>("json");
-    QTest::addColumn<QString>("message");
-    QTest::newRow("not JSON") << QByteArray("{\"format\": \"posenc-studio-session\", \"vers")
-                              << QStringLiteral("session.json");
-    QTest::newRow("newer") << QByteArray(R"({"format":"posenc-studio-session","version":99,"runs":[]})")
-                           << QStringLiteral("newer PosEnc Studio (format version 99");
-}
-
-void TestMainWindow::damagedOrNewerSessionChangesNothing() {
-    QFETCH(QByteArray, json);
-    QFETCH(QString, message);
-    trainRuns(1);
-    if (QTest::currentTestFailed())
-        return;
-    const double loss = m_window->runList()->record(1)->epochs.last().trainLoss;
-    QTemporaryDir dir;
-    QVERIFY(posenc::testing::writeBytes(QDir(dir.path()).filePath(QStringLiteral("session.json")), json));
-    const QString error = m_window->openSession(dir.path());
-    QVERIFY2(error.contains(message), qPrintable(error));
-    QCOMPARE(m_window->runList()->ids(), (QVector<int>{1})); // the current session is untouched
-    QCOMPARE(m_window->runList()->record(1)->epochs.last().trainLoss, loss);
-    QCOMPARE(m_window->lossView()->batchPointCount(1), kStepsPerEpoch);
-}
-
-// A checkpoint brings its loss history: the loaded row draws the old curve, and continuing draws on.
-void TestMainWindow::loadedCheckpointBringsItsLossHistory() {
-    trainRuns(1);
-    if (QTest::currentTestFailed())
-        return;
-    QTemporaryDir dir;
-    const QString path = QDir(dir.path()).filePath(QStringLiteral("checkpoint.pt"));
-    QCOMPARE(m_window->saveCheckpoint(path), QString());
-    const QVector<core::BatchLoss> before = m_window->runList()->record(1)->batches;
-
-    MainWindow other;
-    QCOMPARE(other.loadCheckpoint(path), QString());
-    const int id = other.runList()->ids().last();
-    QCOMPARE(other.runList()->record(id)->batches.size(), before.size());
-    QCOMPARE(other.runList()->record(id)->batches.last().loss, before.last().loss);
-    QCOMPARE(other.lossView()->batchPointCount(id), kStepsPerEpoch);
-    child<QSpinBox>(other.settingsPanel(), QStringLiteral("epochs"))->setValue(2);
-    QSignalSpy finished(other.controller(), &core::TrainingController::finished);
-    other.startPauseAction()->trigger();
-    QVERIFY(finished.wait(60000));
-    const QVector<core::BatchLoss> after = other.runList()->record(id)->batches;
-    QCOMPARE(after.size(), 2 * kStepsPerEpoch); // one curve, no gap
-    for (int i = 0; i < after.size(); ++i)
-        QCOMPARE(after[i].step, qint64(i + 1));
-}
-
-// A session saved while a run is held keeps that run as it is now (its checkpoint at the held step),
-// and reopens it as stopped, not as training.
-void TestMainWindow::sessionSavedMidRunReopensStopped() {
-    m_window->settingsPanel()->setConfig(smallConfig(1000));
-    QSignalSpy paused(m_window->controller(), &core::TrainingController::paused);
-    m_window->startPauseAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->lossView()->batchPointCount() > 0, kRunWaitMs);
-    m_window->startPauseAction()->trigger();
-    QVERIFY(paused.wait(kRunWaitMs));
-    const qint64 held = paused[0][0].toLongLong();
-    QTemporaryDir dir;
-    QCOMPARE(m_window->saveSession(dir.path()), QString());
-    QCOMPARE(m_window->runList()->record(1)->status, core::RunStatus::Paused); // still held here
-
-    MainWindow other;
-    QCOMPARE(other.openSession(dir.path()), QString());
-    const core::RunRecord *run = other.runList()->record(1);
-    QCOMPARE(run->status, core::RunStatus::Stopped);
-    QCOMPARE(qint64(run->batches.size()), held);
-    // Its checkpoint is the held state: it loads at step `held`.
-    QCOMPARE(other.loadCheckpoint(run->checkpoint), QString());
-    QCOMPARE(other.controller()->history().batches.size(), held);
-}
-
 // The window, with its Settings and Runs docks, fits in 95% of a 1280x720 screen (the size it opens
 // at there), so the status bar and the runs stay on screen.
 void TestMainWindow::fitsA1280x720Screen() {
@@ -1549,4 +1016,5 @@ void TestMainWindow::fitsA1280x720Screen() {
     QVERIFY2(least.width() <= 1216, qPrintable(QStringLiteral("needs %1 px of width").arg(least.width())));
 }
 
+QTEST_MAIN(TestMainWindow)
 #include "test_main_window.moc"

@@ -1,20 +1,20 @@
-// MainWindow's lab workflow: Compare… (the dialog, the run queue and its rows), the checkpoint kept for
-// every finished run, and sessions (File > Save session…, Open session…, Open Recent Session).
-
-#include "window/main_window.h"
+#include "window/lab_actions.h"
 
 #include "dialogs/compare_dialog.h"
+#include "lab/run_queue.h"
 #include "lab/session.h"
-#include "plots/extrapolation_view.h"
-#include "plots/loss_view.h"
+#include "train/training_controller.h"
+#include "window/action_util.h"
+#include "window/file_actions.h"
 #include "window/recent_files.h"
 #include "window/run_list.h"
-#include "window/runs_panel.h"
+#include "window/run_tracker.h"
 #include "window/settings_panel.h"
 
 #include <QAction>
 #include <QDir>
 #include <QFileInfo>
+#include <QMainWindow>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
@@ -32,51 +32,57 @@ QString runCount(int n, const QString &noun = QObject::tr("run")) {
 }
 } // namespace
 
-QAction *MainWindow::createCompareAction(QMenu *training) {
-    m_queue = new core::RunQueue(m_controller, this);
+LabActions::LabActions(QMainWindow *window, core::TrainingController *controller, SettingsPanel *settings,
+                       RunList *runs, RunTracker *tracker, FileActions *files)
+    : QObject(window), m_window(window), m_controller(controller), m_settings(settings), m_runs(runs),
+      m_tracker(tracker), m_files(files), m_queue(new core::RunQueue(controller, this)) {
     connectQueue();
+}
+
+LabActions::~LabActions() = default;
+
+QAction *LabActions::addCompareAction(QMenu *training) {
     return addMenuAction(training, tr("Co&mpare…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
                          tr("Train one run per checked encoding and backbone with the current settings, "
                             "one after another, side by side in the Runs panel"),
-                         [this] {
-                             CompareDialog dialog(m_settings->config(), this);
+                         this, [this] {
+                             CompareDialog dialog(m_settings->config(), m_window);
                              if (dialog.exec() == QDialog::Accepted)
                                  queueComparison(dialog.configs());
                          });
 }
 
-void MainWindow::queueComparison(const QVector<core::TrainConfig> &configs) {
+void LabActions::queueComparison(const QVector<core::TrainConfig> &configs) {
     if (configs.isEmpty())
         return;
-    for (const core::TrainConfig &config : configs)
-        m_queuedIds << m_runs->addRun(config, core::RunStatus::Queued);
+    m_tracker->queue(configs);
     m_queue->enqueue(configs);
-    statusBar()->showMessage(tr("Queued %1 to compare").arg(runCount(int(configs.size()))));
+    m_window->statusBar()->showMessage(tr("Queued %1 to compare").arg(runCount(int(configs.size()))));
 }
 
-void MainWindow::connectQueue() {
+void LabActions::connectQueue() {
     connect(m_queue, &core::RunQueue::runStarting, this,
             [this](const core::TrainConfig &config, int index, int total) {
-                m_nextQueuedId = m_queuedIds.isEmpty() ? 0 : m_queuedIds.takeFirst();
-                statusBar()->showMessage(
+                m_tracker->queuedRunStarting();
+                m_window->statusBar()->showMessage(
                     tr("Comparison: run %1 of %2 · %3").arg(index + 1).arg(total).arg(core::runName(config)));
             });
     connect(m_queue, &core::RunQueue::runRejected, this,
             [this](const core::TrainConfig &config, const QString &why) {
-                if (!m_queuedIds.isEmpty())
-                    m_runs->setStatus(m_queuedIds.takeFirst(), core::RunStatus::Failed);
-                showError(tr("Run skipped"), core::runName(config) + QStringLiteral(": ") + why);
+                m_tracker->queuedRunRejected();
+                showError(m_window, tr("Run skipped"), core::runName(config) + QStringLiteral(": ") + why);
             });
-    connect(m_queue, &core::RunQueue::stoppedWithPending, this, &MainWindow::askDropQueue);
-    connect(m_queue, &core::RunQueue::queueFinished, this,
-            [this] { statusBar()->showMessage(tr("Comparison done: every queued run has trained")); });
+    connect(m_queue, &core::RunQueue::stoppedWithPending, this, &LabActions::askDropQueue);
+    connect(m_queue, &core::RunQueue::queueFinished, this, [this] {
+        m_window->statusBar()->showMessage(tr("Comparison done: every queued run has trained"));
+    });
 }
 
-void MainWindow::askDropQueue(int pending) {
+void LabActions::askDropQueue(int pending) {
     QMessageBox box(QMessageBox::Question, tr("Stop the comparison?"),
                     tr("The run was stopped. %1 of the comparison did not start yet.")
                         .arg(runCount(pending, tr("queued run"))),
-                    QMessageBox::NoButton, this);
+                    QMessageBox::NoButton, m_window);
     box.setObjectName(QStringLiteral("dropQueueQuestion"));
     QPushButton *drop = box.addButton(tr("Drop the rest"), QMessageBox::DestructiveRole);
     box.addButton(tr("Train them"), QMessageBox::AcceptRole);
@@ -89,14 +95,12 @@ void MainWindow::askDropQueue(int pending) {
         m_queue->resumeQueue();
 }
 
-void MainWindow::dropQueue() {
+void LabActions::dropQueue() {
     m_queue->dropPending();
-    for (int id : std::exchange(m_queuedIds, {}))
-        m_runs->removeRun(id);
-    m_nextQueuedId = 0;
+    m_tracker->dropQueued();
 }
 
-void MainWindow::keepRunCheckpoint(int id) {
+void LabActions::keepRunCheckpoint(int id) {
     if (!m_runs->record(id))
         return;
     if (!m_runFiles)
@@ -106,29 +110,32 @@ void MainWindow::keepRunCheckpoint(int id) {
         m_runs->setCheckpoint(id, path);
 }
 
-void MainWindow::createSessionActions(QMenu *file) {
-    addFileAction(file,
-                  {tr("Save sess&ion…"),
-                   tr("Save every run (settings, losses, probes and checkpoints) in one folder"),
-                   QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), tr("Save session"),
-                   QStringLiteral("session"), tr("Session folders (*)"), true,
-                   [this](const QString &path) { return saveSession(path); }, tr("Saved the session in %1")});
-    addFileAction(file, {tr("Op&en session…"), tr("Open a saved session: its runs replace the current ones"),
-                         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), tr("Open session"), QString(),
-                         tr("Sessions (session.json)"), false,
-                         [this](const QString &path) { return openSession(path); }, QString()});
+void LabActions::addSessionActions(QMenu *file) {
+    m_files->addFileAction(
+        file,
+        {tr("Save sess&ion…"), tr("Save every run (settings, losses, probes and checkpoints) in one folder"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), tr("Save session"), QStringLiteral("session"),
+         tr("Session folders (*)"), true, [this](const QString &path) { return saveSession(path); },
+         tr("Saved the session in %1")});
+    m_files->addFileAction(file, {tr("Op&en session…"),
+                                  tr("Open a saved session: its runs replace the current ones"),
+                                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), tr("Open session"),
+                                  QString(), tr("Sessions (session.json)"), false,
+                                  [this](const QString &path) { return openSession(path); }, QString()});
     m_recentSessions = new RecentFiles(kRecentSessionsKey, file, tr("Open Recent Sess&ion"));
     m_recentSessions->menu()->setObjectName(QStringLiteral("recentSessionsMenu"));
-    connect(m_recentSessions, &RecentFiles::chosen, this,
-            [this](const QString &path) { report(tr("Open session failed"), openSession(path), QString()); });
+    connect(m_recentSessions, &RecentFiles::chosen, this, [this](const QString &path) {
+        m_files->report(tr("Open session failed"), openSession(path), QString());
+    });
     connect(m_recentSessions, &RecentFiles::missing, this, [this](const QString &path) {
-        statusBar()->showMessage(tr("%1 no longer exists; removed from the recent sessions").arg(path));
+        m_window->statusBar()->showMessage(
+            tr("%1 no longer exists; removed from the recent sessions").arg(path));
     });
 }
 
-QString MainWindow::saveSession(const QString &folder) {
+QString LabActions::saveSession(const QString &folder) {
     if (m_controller->isLive() || m_controller->runConfig(nullptr))
-        keepRunCheckpoint(m_liveRun); // the live or held run as it is now
+        keepRunCheckpoint(m_tracker->liveRunId()); // the live or held run as it is now
     QVector<core::RunRecord> records;
     for (int id : m_runs->ids())
         if (m_runs->record(id)->status != core::RunStatus::Queued)
@@ -139,11 +146,11 @@ QString MainWindow::saveSession(const QString &folder) {
     if (!error.isEmpty())
         return error;
     m_recentSessions->add(QDir(folder).filePath(QString::fromLatin1(core::kSessionFileName)));
-    m_unsaved = false;
+    m_tracker->markSaved();
     return {};
 }
 
-QString MainWindow::openSession(const QString &path) {
+QString LabActions::openSession(const QString &path) {
     if (m_controller->isLive())
         return tr("Stop the run before opening a session");
     const QString folder = QFileInfo(path).isDir() ? path : QFileInfo(path).absolutePath();
@@ -152,10 +159,8 @@ QString MainWindow::openSession(const QString &path) {
     if (!error.isEmpty())
         return error; // the current runs stay as they were
     dropQueue();
-    dropUndo();
-    m_runs->clear();
-    m_loss->clear();
-    m_extrapolation->clear();
+    m_tracker->dropUndo();
+    m_runs->clear(); // the views follow
     for (int i = 0; i < records.size(); ++i) {
         core::RunRecord &run = records[i];
         // A run saved while it trained (or waited in the queue) is not training now.
@@ -164,13 +169,9 @@ QString MainWindow::openSession(const QString &path) {
             run.status = core::RunStatus::Stopped;
         m_runs->restoreRun(run, i); // under its saved id, so it keeps its colour
     }
-    m_liveRun = 0;
-    m_loadedRunId = 0;
-    m_loadedRun = false;
-    m_unsaved = false;
+    m_tracker->forgetRuns();
     m_recentSessions->add(QDir(folder).filePath(QString::fromLatin1(core::kSessionFileName)));
-    updateActions();
-    statusBar()->showMessage(tr("Opened %1 from %2").arg(runCount(int(records.size())), folder));
+    m_window->statusBar()->showMessage(tr("Opened %1 from %2").arg(runCount(int(records.size())), folder));
     return {};
 }
 
