@@ -27,7 +27,6 @@
 using namespace posenc;
 using namespace posenc::testing;
 using posenc::ui::MainWindow;
-using State = core::TrainingController::State;
 using View = ui::FileActions::View;
 
 Q_DECLARE_METATYPE(View)

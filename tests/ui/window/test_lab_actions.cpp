@@ -26,7 +26,6 @@
 using namespace posenc;
 using namespace posenc::testing;
 using posenc::ui::MainWindow;
-using State = core::TrainingController::State;
 
 class TestLabActions : public QObject {
     Q_OBJECT
